@@ -1,0 +1,5 @@
+"""Lumbung: an open-source commerce platform for villages."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]
