@@ -9,6 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", include("lumbung.regions.urls")),
+    path("accounts/", include("lumbung.accounts.urls")),
+    path("notify/", include("lumbung.notify.urls")),
     path("", include("lumbung.web.urls")),
 ]
 if not settings.PRODUCTION:

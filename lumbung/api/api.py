@@ -44,6 +44,19 @@ def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "error", str(exc))
 
 
+def _mount_routers() -> None:
+    from lumbung.accounts.api import router as accounts_router
+    from lumbung.notify.api import router as notify_router
+    from lumbung.regions.api import router as regions_router
+
+    api.add_router("/regions", regions_router)
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/notify", notify_router)
+
+
+_mount_routers()
+
+
 @api.get("/health", tags=["meta"], summary="Liveness check")
 def health(request) -> dict[str, str]:
     return {"status": "ok"}
