@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "lumbung.regions",
     "lumbung.notify",
     "lumbung.accounts",
+    "lumbung.catalog",
+    "lumbung.quality",
     "lumbung.web",
     "lumbung.api",
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("regions/", include("lumbung.regions.urls")),
     path("accounts/", include("lumbung.accounts.urls")),
     path("notify/", include("lumbung.notify.urls")),
+    path("quality/", include("lumbung.quality.urls")),
+    path("", include("lumbung.catalog.urls")),
     path("", include("lumbung.web.urls")),
 ]
 if not settings.PRODUCTION:
