@@ -46,12 +46,16 @@ def on_http_error(request, exc: HttpError):
 
 def _mount_routers() -> None:
     from lumbung.accounts.api import router as accounts_router
+    from lumbung.catalog.api import router as catalog_router
     from lumbung.notify.api import router as notify_router
+    from lumbung.quality.api import router as quality_router
     from lumbung.regions.api import router as regions_router
 
     api.add_router("/regions", regions_router)
     api.add_router("/accounts", accounts_router)
     api.add_router("/notify", notify_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/quality", quality_router)
 
 
 _mount_routers()
