@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "lumbung.regions",
     "lumbung.notify",
     "lumbung.accounts",
+    "lumbung.ledger",
     "lumbung.catalog",
     "lumbung.quality",
     "lumbung.web",

@@ -47,6 +47,7 @@ def on_http_error(request, exc: HttpError):
 def _mount_routers() -> None:
     from lumbung.accounts.api import router as accounts_router
     from lumbung.catalog.api import router as catalog_router
+    from lumbung.ledger.api import router as ledger_router
     from lumbung.notify.api import router as notify_router
     from lumbung.quality.api import router as quality_router
     from lumbung.regions.api import router as regions_router
@@ -56,6 +57,7 @@ def _mount_routers() -> None:
     api.add_router("/notify", notify_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/quality", quality_router)
+    api.add_router("/ledger", ledger_router)
 
 
 _mount_routers()
