@@ -39,9 +39,8 @@ def _why_not(marker: str) -> str | None:
             return f"needs Redis, but nothing answers at {url.hostname}:{url.port or 6379}"
     elif marker == "celery":
         return _why_not("redis") or _why_not("postgres")
-    elif marker == "browser":
-        if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-            return f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    elif marker == "browser" and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        return f"needs Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)"
     return None
 
 

@@ -39,3 +39,25 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a money-moving request, keyed by the caller's ``Idempotency-Key``.
+
+    The row is inserted in the same transaction as the request's effects, so it exists exactly
+    when they do. A concurrent duplicate blocks on the unique index until the first commits, then
+    replays its answer.
+    """
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=128)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=200)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
