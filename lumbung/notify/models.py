@@ -20,6 +20,9 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("waiting")
+    # Claimed by one worker, which is calling the provider now. ``next_attempt_at`` is then the end
+    # of its lease: a row still "sending" after that belongs to a worker that died mid-attempt.
+    SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     DEAD = "dead", _("gave up")
 
@@ -40,7 +43,12 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
     provider_message_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the provider later reported about the handset (Infobip status group, e.g. DELIVERED).
+    delivery_status = models.CharField(max_length=32, blank=True)
+    delivery_description = models.CharField(max_length=200, blank=True)
+    delivery_reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -49,3 +57,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.to}: {self.template}"
+
+
+class InboundMessage(models.Model):
+    """An SMS a person sent to us (mobile-originated), stored once per provider message id."""
+
+    provider_message_id = models.CharField(max_length=100, unique=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
+    phone = models.CharField(_("from"), max_length=20, db_index=True)
+    to = models.CharField(_("to"), max_length=32, blank=True)
+    text = models.TextField(blank=True)
+    keyword = models.CharField(max_length=32, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.text[:40]}"

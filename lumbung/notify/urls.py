@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("sms/inbound", views.sms_inbound, name="sms_inbound"),
+    path("sms/reports", views.sms_reports, name="sms_reports"),
+]
