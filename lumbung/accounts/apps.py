@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  registers the permission rules
+        from . import (
+            rules,  # noqa: F401  registers the permission rules
+            tasks,  # noqa: F401  registers the periodic jobs
+        )

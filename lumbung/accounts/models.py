@@ -40,7 +40,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(_("language"), max_length=8, default="id")
     village = models.ForeignKey(
-        "regions.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+        "regions.Area",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("village"),
     )
     # A villager without a phone of their own can still be a user: an agent registers them and
     # records their consent in person. Such users never log in.
@@ -140,7 +145,9 @@ class Membership(models.Model):
                 name="membership_unique_org_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "area"], condition=Q(area__isnull=False), name="membership_unique_area_role"
+                fields=["user", "role", "area"],
+                condition=Q(area__isnull=False),
+                name="membership_unique_area_role",
             ),
         ]
         verbose_name = _("membership")
@@ -166,10 +173,46 @@ class OneTimeCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
     # For consent codes: which acting-for grant the code confirms.
-    acting_for = models.ForeignKey("ActingFor", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    acting_for = models.ForeignKey(
+        "ActingFor", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["phone", "purpose", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {self.phone} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FailedAttempt(models.Model):
+    """One wrong code or password for a phone number, kept an hour for the per-account lockout.
+
+    Counted per phone number whether or not an account exists, so the lockout never reveals one.
+    """
+
+    phone = models.CharField(max_length=20)
+    kind = models.CharField(max_length=16)  # "code" or "password"
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} failure for {self.phone} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# A villager without a phone is registered by an agent under a non-dialable id ("NP-7K3M9QZ2"):
+# it fills the unique login field, can never receive an SMS and can never log in.
+NO_PHONE_PREFIX = "NP-"
+
+
+class AssistPurpose(models.TextChoices):
+    """What an agent may do for a villager under one grant. Later apps ask for one of these."""
+
+    BUY = "buy", _("buy goods and pay for them")
+    SELL = "sell", _("list products and sell them")
+    DIGITAL = "digital", _("phone credit, bills and tickets")
+    AFTERSALES = "aftersales", _("returns and complaints")
 
 
 class ConsentMethod(models.TextChoices):
@@ -186,7 +229,7 @@ class ActingFor(models.Model):
     centre = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="acting_for_grants"
     )
-    purpose = models.CharField(_("purpose"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200, choices=AssistPurpose.choices)
     consent_method = models.CharField(max_length=16, choices=ConsentMethod.choices)
     # For in-person consent: who witnessed it and what was shown (e.g. KTP checked, thumbprint on slip).
     consent_note = models.CharField(max_length=255, blank=True)
@@ -196,6 +239,14 @@ class ActingFor(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        constraints = [
+            # In-person consent is only valid with a note of what was checked and signed.
+            models.CheckConstraint(
+                condition=~(Q(consent_method="in_person") & Q(consent_note="")),
+                name="acting_for_in_person_needs_note",
+            )
+        ]
+        indexes = [models.Index(fields=["agent", "expires_at"])]
         verbose_name = _("acting-for grant")
         verbose_name_plural = _("acting-for grants")
 

@@ -19,7 +19,9 @@ def normalize_phone(raw: str) -> str:
             return info.e164
         if not text.startswith("+"):
             raise ValidationFailed(
-                _("That is not a valid Indonesian phone number. Write it like 0812-3456-7890 or +62 812 3456 7890."),
+                _(
+                    "That is not a valid Indonesian phone number. Write it like 0812-3456-7890 or +62 812 3456 7890."
+                ),
                 details={"field": "phone"},
             )
     try:
