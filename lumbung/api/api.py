@@ -1,47 +1,25 @@
 """The JSON API: one NinjaAPI that mounts each app's router, with one error format.
 
-Every error is ``{code, message, details}``, with the message in the caller's language.
+Every error is ``{code, message, details}``, with the message in the caller's language
+(see lumbung/api/errors.py and docs/api.md).
 """
 
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as NinjaValidationError
+from ninja import Schema
 
-from lumbung.core.errors import DomainError
+from .base import LumbungAPI
+from .docs import OfflineDocs
+from .errors import install_error_handlers
 
-api = NinjaAPI(
+api = LumbungAPI(
     title="Lumbung API",
     version="1",
-    description="Village marketplace, service centres and BUMDes export desk.",
+    description="Village marketplace, service centres and BUMDes export desk. Errors: {code, message, details}.",
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs=OfflineDocs(),
 )
-
-
-def _error(request, status: int, code: str, message: str, details=None):
-    return api.create_response(request, {"code": code, "message": message, "details": details or {}}, status=status)
-
-
-@api.exception_handler(DomainError)
-def on_domain_error(request, exc: DomainError):
-    return _error(request, exc.status, exc.code, str(exc.message), exc.details)
-
-
-@api.exception_handler(NinjaValidationError)
-def on_validation_error(request, exc: NinjaValidationError):
-    return _error(request, 422, "validation_failed", _("Some fields are not valid."), {"errors": exc.errors})
-
-
-@api.exception_handler(AuthenticationError)
-def on_auth_error(request, exc):
-    return _error(request, 401, "unauthenticated", _("Please log in first."))
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
+install_error_handlers(api)
 
 
 def _mount_routers() -> None:
@@ -63,6 +41,10 @@ def _mount_routers() -> None:
 _mount_routers()
 
 
-@api.get("/health", tags=["meta"], summary="Liveness check")
-def health(request) -> dict[str, str]:
+class HealthOut(Schema):
+    status: str
+
+
+@api.get("/health", response=HealthOut, tags=["meta"], summary="Liveness check")
+def health(request):
     return {"status": "ok"}

@@ -1,0 +1,77 @@
+"""Fixtures every app's tests can use.
+
+Browser (tests marked ``@pytest.mark.browser``; they need Debian's Chromium at /usr/bin/chromium):
+- ``browser``: one headless Chromium for the session, driven by Playwright's sync API.
+- ``new_page(javascript=True, locale="id-ID")``: a fresh context and page (own cookies), e.g. two
+  people at once, or a phone with JavaScript off. ``page`` and ``page_nojs`` are the two usual ones.
+  Use with pytest-django's ``live_server``: ``page.goto(live_server.url + "/")``.
+
+Languages:
+- ``extra_translations({"id": {"Please log in first.": "Silakan masuk dulu."}})`` installs a catalog
+  built for the test (ahead of the real ones) so a test can prove a page or error follows the
+  language without waiting for the real catalogs to be filled.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+CHROMIUM = os.environ.get("LUMBUNG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the live server and the ORM calls the
+    # test makes between page actions are still plain synchronous Django, so allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable]:
+    contexts = []
+
+    def make(*, javascript: bool = True, locale: str = "id-ID", **context_options):
+        context = browser.new_context(java_script_enabled=javascript, locale=locale, **context_options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def page_nojs(new_page):
+    return new_page(javascript=False)
+
+
+@pytest.fixture
+def extra_translations(tmp_path, settings) -> Callable[[dict[str, dict[str, str]]], None]:
+    from lumbung.web.testing import write_catalog
+
+    def install(messages: dict[str, dict[str, str]]) -> None:
+        locale_dir = tmp_path / "test-locale"
+        for lang, strings in messages.items():
+            write_catalog(locale_dir, lang, strings)
+        # First in LOCALE_PATHS wins; changing the setting clears Django's translation caches.
+        settings.LOCALE_PATHS = [locale_dir, *settings.LOCALE_PATHS]
+
+    return install
