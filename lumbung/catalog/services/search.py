@@ -1,0 +1,63 @@
+"""Keep each product's search text fresh: names, descriptions, category, shop and village, all languages."""
+
+from __future__ import annotations
+
+from ..models import Category, Product, Shop
+from ..stemmer import fold, stemmed_text
+
+
+def _category_names(category: Category) -> list[str]:
+    names: list[str] = []
+    seen = 0
+    node: Category | None = category
+    while node is not None and seen < 6:
+        names += [node.name_id, node.name_en, node.name_zh]
+        node = node.parent
+        seen += 1
+    return names
+
+
+def search_text(product: Product) -> str:
+    shop = product.shop
+    parts = [
+        product.name_id,
+        product.name_en,
+        product.name_zh,
+        product.description_id,
+        product.description_en,
+        product.description_zh,
+        *_category_names(product.category),
+        shop.name,
+        shop.village_text,
+        shop.village.path or shop.village.name,
+    ]
+    return " \n".join(part for part in parts if part)
+
+
+def search_fields(product: Product) -> dict[str, str]:
+    text = search_text(product)
+    return {"search_document": fold(text), "search_stemmed": stemmed_text(text)}
+
+
+def search_refresh(*, product: Product) -> None:
+    fields = search_fields(product)
+    Product.objects.filter(pk=product.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(product, name, value)
+
+
+def search_refresh_shop(*, shop: Shop) -> None:
+    for product in Product.objects.filter(shop=shop).select_related("category__parent", "shop__village"):
+        search_refresh(product=product)
+
+
+def search_refresh_category(*, category: Category) -> None:
+    ids = [category.pk]
+    frontier = [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    for product in Product.objects.filter(category_id__in=ids).select_related(
+        "category__parent", "shop__village"
+    ):
+        search_refresh(product=product)
