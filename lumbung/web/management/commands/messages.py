@@ -18,7 +18,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(template)} messages extracted")
         elif action == "compile":
             for mo in i18n_catalogs.compile_all():
-                self.stdout.write(f"compiled {mo.relative_to(i18n_catalogs.PACKAGE.parent)}", self.style.SUCCESS)
+                self.stdout.write(
+                    f"compiled {mo.relative_to(i18n_catalogs.PACKAGE.parent)}", self.style.SUCCESS
+                )
         else:
             template = i18n_catalogs.extract()
             bad = {lang: i18n_catalogs.missing(lang, template) for lang in ("id", "zh_Hans")}
