@@ -14,10 +14,11 @@ from ninja import Field, Query, Router, Schema
 from lumbung.regions import selectors
 from lumbung.regions.models import Area, Country
 
+# Schema names are global in the OpenAPI spec, hence "Region…" (accounts has its own AreaOut).
 router = Router(tags=["regions"])
 
 
-class AreaRef(Schema):
+class RegionRef(Schema):
     code: str = Field(examples=["72.10"])
     name: str = Field(examples=["Kabupaten Sigi"])
     level: int = Field(
@@ -30,7 +31,7 @@ class AreaRef(Schema):
     )
 
 
-class AreaOut(AreaRef):
+class RegionOut(RegionRef):
     country: Literal["ID", "CN"]
     parent_code: str | None
     province_code: str
@@ -49,11 +50,11 @@ class AreaOut(AreaRef):
     )
 
 
-class AreaDetailOut(AreaOut):
-    ancestors: list[AreaRef] = Field(description="Province first")
+class RegionDetailOut(RegionOut):
+    ancestors: list[RegionRef] = Field(description="Province first")
 
 
-class AreaListQuery(Schema):
+class RegionListQuery(Schema):
     parent: str | None = Field(None, description="Code of the area whose children to list")
     q: str | None = Field(None, min_length=1, max_length=100, description="Search names (case-insensitive)")
     level: int | None = Field(None, ge=1, le=4)
@@ -82,8 +83,8 @@ def _out(area: Area, parent_code: str | None) -> dict:
     }
 
 
-@router.get("", response=list[AreaOut], summary="List the areas inside a parent, or search them by name")
-def list_areas(request: HttpRequest, filters: Query[AreaListQuery]):
+@router.get("", response=list[RegionOut], summary="List the areas inside a parent, or search them by name")
+def list_areas(request: HttpRequest, filters: Query[RegionListQuery]):
     """No ``parent`` and no ``q``: the provinces of ``country``. ``parent``: its direct children.
     ``q``: names containing the text, exact matches first, larger areas before smaller ones (inside
     ``parent`` when both are given; at most ``limit``)."""
@@ -106,7 +107,7 @@ def list_areas(request: HttpRequest, filters: Query[AreaListQuery]):
     return [_out(a, parent.code if parent else None) for a in children]
 
 
-@router.get("/{code}", response=AreaDetailOut, summary="One area, with the areas that contain it")
+@router.get("/{code}", response=RegionDetailOut, summary="One area, with the areas that contain it")
 def get_area(request: HttpRequest, code: str):
     area = selectors.area_get(code=code)
     ancestors = selectors.area_ancestors(area=area)
