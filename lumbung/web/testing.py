@@ -88,14 +88,14 @@ def _same_origin(base: str, href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def page_weight(client: Client, url: str, **get_kwargs) -> PageWeight:
+def page_weight(client: Client, url: str, *, expect_status: int = 200, **get_kwargs) -> PageWeight:
     """Fetch ``url`` as a first visit and weigh it with everything it links (see the module doc).
 
     Pass a fresh ``Client()`` for an anonymous first visit, or a logged-in one for a member's page.
-    Fails loudly if the page or any linked asset does not answer 200.
+    Fails loudly if the page does not answer ``expect_status`` or a linked asset does not answer 200.
     """
     response = client.get(url, headers={"accept-encoding": "gzip"}, **get_kwargs)
-    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    assert response.status_code == expect_status, f"{url} answered {response.status_code}"
     sent = _body(response)
     html = gzip.decompress(sent) if response.get("Content-Encoding") == "gzip" else sent
     weight = PageWeight(url=url, html=len(sent), html_raw=len(html))

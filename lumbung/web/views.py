@@ -1,5 +1,43 @@
+"""The home page: what Lumbung is and where each kind of user starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    role: str
+    action: str
+    url_name: str
+
+    @property
+    def url(self) -> str | None:
+        """The page's address, or None while the app that owns it has not built it yet."""
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+# Each role's first page. An entry shows as a link once its URL exists, as plain text until then.
+ENTRY_POINTS = (
+    EntryPoint(_("Buyers"), _("Browse village products"), "catalog:browse"),
+    EntryPoint(_("Sellers"), _("Open a shop"), "catalog:shop_create"),
+    EntryPoint(_("Service centre agents"), _("Open the centre console"), "centers:console"),
+    EntryPoint(_("BUMDes managers"), _("Run the export desk"), "export:desk"),
+    EntryPoint(_("Officials"), _("See village and regency dashboards"), "insights:dashboards"),
+)
 
 
 def home(request):
-    return render(request, "web/home.html")
+    return render(
+        request,
+        "web/home.html",
+        {"entry_points": ENTRY_POINTS, "is_demo": settings.LUMBUNG_ENV == "demo"},
+    )
