@@ -7,6 +7,7 @@ Thin: each operation checks who asks, calls one service and shapes the answer. E
 from __future__ import annotations
 
 from django.contrib.auth import logout
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
@@ -298,6 +299,11 @@ def grants_start(request: HttpRequest, payload: GrantStartIn):
 def grants_in_person(request: HttpRequest, payload: GrantInPersonIn):
     """Record in-person consent of a villager without a phone (registering them if new)."""
     centre = _centre(request, payload.centre)
+    with transaction.atomic():  # a new villager is only registered together with their consent
+        return Status(201, _grant(_in_person(request, payload, centre)))
+
+
+def _in_person(request: HttpRequest, payload: GrantInPersonIn, centre: Organisation) -> ActingFor:
     if payload.new_villager is not None:
         if not permissions.can(request.auth, "accounts.act_for", centre):
             raise Forbidden(_("Only an agent of this service centre can act for villagers."))
@@ -314,14 +320,13 @@ def grants_in_person(request: HttpRequest, payload: GrantInPersonIn):
             villager = User.objects.filter(phone=ref.upper()).first()
         if not ref or villager is None:
             raise ValidationFailed(_("No villager has that id."), details={"field": "villager_id"})
-    grant = services.acting_for_record_in_person(
+    return services.acting_for_record_in_person(
         agent=request.auth,
         villager=villager,
         purpose=payload.purpose,
         centre=centre,
         consent_note=payload.consent_note,
     )
-    return Status(201, _grant(grant))
 
 
 @router.get("/acting-for/{public_id}", response={200: GrantOut, **ERRORS})

@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lumbung.regions.models import Area, Level
+from lumbung.regions.models import Area
+from lumbung.regions.selectors import area_find, is_final
 
 from .models import ActingFor, ApiToken, Membership, Organisation, OrganisationKind, Role, User
 
@@ -168,16 +169,10 @@ def acting_for_by_public_id(public_id: str) -> ActingFor | None:
     return ActingFor.objects.select_related("agent", "villager", "centre").filter(public_id=public_id).first()
 
 
-def village_by_code(code: str | None):
+def village_by_code(code: str | None) -> Area | None:
     """The village (or Chinese county) with this code, or None."""
-    code = (code or "").strip()
-    if not code:
-        return None
-    return (
-        Area.objects.filter(code=code)
-        .filter(Q(level=Level.VILLAGE) | Q(country="CN", level=Level.DISTRICT))
-        .first()
-    )
+    area = area_find(code=code or "")
+    return area if area is not None and is_final(area) else None
 
 
 def acting_for_status(grant: ActingFor) -> str:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.core import audit
 from lumbung.core.errors import Forbidden, ValidationFailed
 from lumbung.core.ids import new_code
-from lumbung.regions.models import Area, Level
+from lumbung.regions.models import Area
+from lumbung.regions.selectors import is_final
 
 from ..models import NO_PHONE_PREFIX, User
 from ..selectors import is_centre_agent
@@ -21,8 +22,7 @@ def village_check(village) -> Area:
     """A profile or organisation sits in a village (Indonesia, level 4) or a Chinese county (level 3)."""
     if not isinstance(village, Area):
         raise ValidationFailed(_("Choose a village."), details={"field": "village"})
-    ok = village.level == Level.VILLAGE or (village.country == "CN" and village.level == Level.DISTRICT)
-    if not ok:
+    if not is_final(village):
         raise ValidationFailed(_("Choose a village, not a larger area."), details={"field": "village"})
     return village
 
