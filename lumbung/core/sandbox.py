@@ -21,7 +21,13 @@ protocol over HTTP and nothing else, so an adapter can only reach them through i
 from __future__ import annotations
 
 import inspect
+import os
+import select
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,7 +85,12 @@ class _QuietWSGIRequestHandler(WSGIRequestHandler):
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
-def make_sandbox_server(config: SandboxConfig):
+class _SilentWSGIRequestHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def make_sandbox_server(config: SandboxConfig, *, log_requests: bool = True):
     """Build (not start) the HTTP server for ``config.name``; ``config.port`` 0 picks a free port."""
     app = get_factory(config.name)(config)
     if inspect.isclass(app) and issubclass(app, BaseHTTPRequestHandler):
@@ -88,7 +99,11 @@ def make_sandbox_server(config: SandboxConfig):
         return server
     if callable(app):
         return make_server(
-            HOST, config.port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietWSGIRequestHandler
+            HOST,
+            config.port,
+            app,
+            server_class=_ThreadingWSGIServer,
+            handler_class=_QuietWSGIRequestHandler if log_requests else _SilentWSGIRequestHandler,
         )
     raise TypeError(f"sandbox {config.name!r} returned neither a WSGI app nor a request handler class")
 
@@ -105,3 +120,72 @@ def run_sandbox(config: SandboxConfig, *, out=sys.stdout) -> None:
         pass
     finally:
         server.server_close()
+
+
+class SandboxProcess:
+    """Run ``lumbung sandbox <name>`` as a real subprocess (tests and demos); a context manager.
+
+    It starts on a free port chosen by the sandbox itself and reads the URL from its first line, so
+    there is no race for the port. ``stop()`` ends it (SIGTERM, then SIGKILL) and closes its log.
+    """
+
+    def __init__(self, name: str, *args: str, lumbung: str | None = None, env: dict[str, str] | None = None):
+        self.name = name
+        self.args = list(args)
+        self.lumbung = lumbung or _lumbung_command()
+        self.env = env
+        self.process: Any = None
+        self.url = ""
+        self.log_path = ""
+
+    def start(self, *, timeout: float = 30.0) -> SandboxProcess:
+        log = tempfile.NamedTemporaryFile(prefix=f"sandbox-{self.name}-", suffix=".log", delete=False)  # noqa: SIM115
+        self.log_path = log.name
+        self.process = subprocess.Popen(
+            [self.lumbung, "sandbox", self.name, "--port", "0", *self.args],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env={**os.environ, **(self.env or {})},
+            text=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            if ready:
+                line = self.process.stdout.readline()
+                if " listening on " in line:
+                    self.url = line.rsplit(" ", 1)[-1].strip()
+                    return self
+                if not line:
+                    break
+            if self.process.poll() is not None:
+                break
+        self.stop()
+        with open(self.log_path, encoding="utf-8", errors="replace") as fh:
+            raise RuntimeError(f"sandbox {self.name} did not start:\n{fh.read()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.process = None
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _lumbung_command() -> str:
+    beside_python = os.path.join(os.path.dirname(sys.executable), "lumbung")
+    return beside_python if os.path.exists(beside_python) else (shutil.which("lumbung") or "lumbung")
