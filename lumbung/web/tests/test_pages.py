@@ -165,3 +165,16 @@ def test_htmx_is_deferred_and_pages_carry_no_inline_script(client):
     content = client.get("/").content.decode()
     assert re.search(r'<script src="/static/web/htmx.min.js" defer></script>', content)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", content)
+
+
+def test_signed_in_nav_offers_account_and_a_post_logout(client):
+    from lumbung.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(name="Siti Aminah"))
+    content = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert f'href="{reverse("accounts:profile")}">My account</a>' in content
+    assert re.search(rf'<form method="post" action="{reverse("accounts:logout")}"', content)
+    assert ">Log in<" not in content
+
+    client.post(reverse("accounts:logout"))
+    assert ">Log in<" in client.get("/", headers={"accept-language": "en"}).content.decode()
