@@ -260,4 +260,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+    # Eager tasks in the demo would log every outbox delivery twice; the console route logs once.
+    "loggers": {"celery": {"level": "WARNING"}},
 }
