@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Roots the rules would otherwise damage (ke-lapa, duri-an, pe-paya...) or prefer between
@@ -204,13 +205,25 @@ def stemmed_text(text: str) -> str:
     return " " + " ".join(dict.fromkeys(out)) + " " if out else ""
 
 
-def query_terms(query: str) -> list[list[str]]:
-    """The query as terms, each a list of forms any of which may match. Stop words dropped."""
-    terms: list[list[str]] = []
+@dataclass(frozen=True)
+class Term:
+    """One query word: as typed (folded), and the forms it matches under."""
+
+    raw: str
+    forms: tuple[str, ...]
+
+    @property
+    def cjk(self) -> bool:
+        return is_cjk(self.raw)
+
+
+def query_terms(query: str) -> list[Term]:
+    """The query as terms. Stop words dropped, duplicates merged, at most eight."""
+    terms: list[Term] = []
     for token in tokens(query):
         if token in STOPWORDS:
             continue
-        forms = word_forms(token)
-        if forms and forms not in terms:
-            terms.append(forms)
+        forms = tuple(word_forms(token))
+        if forms and all(term.forms != forms for term in terms):
+            terms.append(Term(raw=token, forms=forms))
     return terms[:8]
