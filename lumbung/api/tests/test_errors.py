@@ -118,3 +118,14 @@ def test_a_crash_is_logged_but_never_shown(client, caplog):
 def test_internal_404_detail_is_not_leaked(client):
     response = call(client, "get", "/api/missing")
     assert b"orders_order" not in response.content
+
+
+@pytest.mark.urls("lumbung.api.tests.error_api")
+def test_wrapped_views_stay_exempt_from_djangos_page_csrf_check():
+    # API views do their own CSRF check for sessions (lumbung.accounts.api_auth); Django's page
+    # middleware must not answer an API POST with its HTML 403.
+    from django.test import Client
+
+    response = call(Client(enforce_csrf_checks=True), "post", "/api/orders", {"quantity": 1, "note": "x"})
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
