@@ -22,7 +22,7 @@ class Level(models.IntegerChoices):
 
 
 class Area(models.Model):
-    # Dotted Kemendagri code ("72.03.05.2001") or a 6-digit Chinese adcode ("330185"), prefixed "CN-"
+    # Dotted Kemendagri code ("72.03.05.2001") or a 6-digit Chinese adcode ("CN-330112"), prefixed "CN-"
     # so the two code spaces never collide.
     code = models.CharField(max_length=16, unique=True)
     country = models.CharField(max_length=2, choices=Country.choices, default=Country.INDONESIA)
@@ -30,7 +30,9 @@ class Area(models.Model):
     # desa, kelurahan, kabupaten, kota, kecamatan, distrik, 县, 区, 市...
     kind = models.CharField(max_length=16, blank=True)
     name = models.CharField(max_length=128)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Denormalised ancestors, so "everything in this regency" is one indexed lookup.
     province_code = models.CharField(max_length=16, db_index=True)
     regency_code = models.CharField(max_length=16, blank=True, db_index=True)
