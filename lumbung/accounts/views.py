@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -234,7 +235,8 @@ def organisation_detail(request, public_id: str):
     roles = sorted(services.ROLES_BY_KIND.get(organisation.kind, ()))
     form = MemberAddForm(request.POST or None, roles=roles)
     if request.method == "POST":
-        permissions.require(request.user, "accounts.manage_organisation", organisation)
+        if not can_manage:
+            raise PermissionDenied
         if form.is_valid():
             try:
                 services.membership_add(
