@@ -211,6 +211,9 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    # whitenoise warns about a missing root; the demo serves through finders until collectstatic runs.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LUMBUNG_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
