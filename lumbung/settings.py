@@ -95,6 +95,10 @@ INSTALLED_APPS = [
     "lumbung.ledger",
     "lumbung.catalog",
     "lumbung.quality",
+    "lumbung.payments",
+    "lumbung.logistics",
+    "lumbung.orders",
+    "lumbung.centers",
     "lumbung.web",
     "lumbung.api",
 ]

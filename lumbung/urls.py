@@ -13,6 +13,11 @@ urlpatterns = [
     path("accounts/", include("lumbung.accounts.urls")),
     path("notify/", include("lumbung.notify.urls")),
     path("quality/", include("lumbung.quality.urls")),
+    path("ledger/", include("lumbung.ledger.urls")),
+    path("payments/", include("lumbung.payments.urls")),
+    path("logistics/", include("lumbung.logistics.urls")),
+    path("orders/", include("lumbung.orders.urls")),
+    path("centres/", include("lumbung.centers.urls")),
     path("", include("lumbung.catalog.urls")),
     path("", include("lumbung.web.urls")),
 ]

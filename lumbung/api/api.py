@@ -25,8 +25,12 @@ install_error_handlers(api)
 def _mount_routers() -> None:
     from lumbung.accounts.api import router as accounts_router
     from lumbung.catalog.api import router as catalog_router
+    from lumbung.centers.api import router as centers_router
     from lumbung.ledger.api import router as ledger_router
+    from lumbung.logistics.api import router as logistics_router
     from lumbung.notify.api import router as notify_router
+    from lumbung.orders.api import router as orders_router
+    from lumbung.payments.api import router as payments_router
     from lumbung.quality.api import router as quality_router
     from lumbung.regions.api import router as regions_router
 
@@ -36,6 +40,10 @@ def _mount_routers() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/quality", quality_router)
     api.add_router("/ledger", ledger_router)
+    api.add_router("/payments", payments_router)
+    api.add_router("/logistics", logistics_router)
+    api.add_router("/orders", orders_router)
+    api.add_router("/centers", centers_router)
 
 
 _mount_routers()
