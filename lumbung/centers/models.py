@@ -1,0 +1,95 @@
+"""Village service centres: the counter where villagers pick up parcels, pay cash and get help.
+
+A centre *is* an organisation of kind ``service_centre`` (lumbung.accounts); this row adds what only
+a centre has: the villages it serves, its address and opening hours, and the regency hub it reports
+to. Its agents are memberships with ``Role.CENTRE_AGENT`` on the organisation, and its cash drawer
+is the ledger account ``cash:centre:<organisation public_id>`` (see ``accounts.py``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .accounts import cash_account_code
+
+# (field, label) in week order; the text is free ("08.00–16.00", "closed", "after Friday prayers").
+WEEKDAYS = (
+    ("hours_mon", _("Monday")),
+    ("hours_tue", _("Tuesday")),
+    ("hours_wed", _("Wednesday")),
+    ("hours_thu", _("Thursday")),
+    ("hours_fri", _("Friday")),
+    ("hours_sat", _("Saturday")),
+    ("hours_sun", _("Sunday")),
+)
+
+
+def _hours_field(label):
+    return models.CharField(label, max_length=60, blank=True, help_text=_("Local time; blank means closed."))
+
+
+class ServiceCentre(models.Model):
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="service_centre",
+        limit_choices_to={"kind": "service_centre"},
+        verbose_name=_("organisation"),
+    )
+    villages = models.ManyToManyField(
+        "regions.Area",
+        blank=True,
+        related_name="service_centres",
+        limit_choices_to={"level": 4},
+        verbose_name=_("villages served"),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    hours_mon = _hours_field(_("Monday"))
+    hours_tue = _hours_field(_("Tuesday"))
+    hours_wed = _hours_field(_("Wednesday"))
+    hours_thu = _hours_field(_("Thursday"))
+    hours_fri = _hours_field(_("Friday"))
+    hours_sat = _hours_field(_("Saturday"))
+    hours_sun = _hours_field(_("Sunday"))
+    is_active = models.BooleanField(_("active"), default=True)
+    # A regency hub collects the village centres' parcels for the carrier; a hub has no hub itself.
+    hub = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spokes",
+        verbose_name=_("regency hub"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("service centre")
+        verbose_name_plural = _("service centres")
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    @property
+    def public_id(self) -> str:
+        """A centre is known by its organisation's public id (one thing, one id)."""
+        return self.organisation.public_id
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+    @property
+    def cash_account_code(self) -> str:
+        return cash_account_code(self.organisation.public_id)
+
+    @property
+    def opening_hours(self) -> list[tuple[str, str]]:
+        """(day, hours) in week order, in the centre's own time zone; blank hours mean closed."""
+        return [(str(label), getattr(self, field)) for field, label in WEEKDAYS]
+
+    @property
+    def timezone(self) -> str:
+        return self.organisation.village.timezone
