@@ -85,3 +85,30 @@ def product(
         services.product_publish(product=item)
     item.refresh_from_db()
     return item
+
+
+def image_bytes(*, width: int = 1200, height: int = 900, fmt: str = "JPEG", exif_gps: bool = False) -> bytes:
+    """A noisy photo-like picture (noise resists compression, so size limits are really tested)."""
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(width * 31 + height)
+    image = Image.new("RGB", (width, height))
+    image.putdata(
+        [
+            ((x * 7 + rng.randrange(60)) % 256, (y * 5 + rng.randrange(60)) % 256, rng.randrange(256))
+            for y in range(height)
+            for x in range(width)
+        ]
+    )
+    buffer = io.BytesIO()
+    kwargs = {}
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x010F] = "SecretCam"  # Make
+        exif[0x8825] = {1: "S", 2: (1.0, 2.0, 3.0)}  # GPS IFD
+        kwargs["exif"] = exif.tobytes()
+    image.save(buffer, fmt, quality=95, **kwargs)
+    return buffer.getvalue()
