@@ -259,6 +259,15 @@ LUMBUNG_SMS_SENDER = os.environ.get("LUMBUNG_SMS_SENDER", "LUMBUNG")
 # Shared secret the SMS gateway uses to sign inbound messages and delivery reports.
 LUMBUNG_SMS_WEBHOOK_SECRET = os.environ.get("LUMBUNG_SMS_WEBHOOK_SECRET", "sandbox-sms-webhook-secret")
 LUMBUNG_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("LUMBUNG_OUTBOX_MAX_ATTEMPTS", "8"))
+LUMBUNG_OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("LUMBUNG_OUTBOX_RETRY_BASE_SECONDS", "30"))
+LUMBUNG_OUTBOX_RETRY_CAP_SECONDS = int(os.environ.get("LUMBUNG_OUTBOX_RETRY_CAP_SECONDS", "3600"))
+LUMBUNG_OUTBOX_REQUEUE_GRACE_SECONDS = int(os.environ.get("LUMBUNG_OUTBOX_REQUEUE_GRACE_SECONDS", "60"))
+# Where the SMS gateway posts delivery reports (our public /notify/sms/reports URL).
+LUMBUNG_SMS_NOTIFY_URL = os.environ.get("LUMBUNG_SMS_NOTIFY_URL", "")
+LUMBUNG_EMAIL_CHANNEL = os.environ.get("LUMBUNG_EMAIL_CHANNEL", "console")
+LUMBUNG_WHATSAPP_CHANNEL = os.environ.get("LUMBUNG_WHATSAPP_CHANNEL", "console")
+# The demo shows console-route messages (one-time codes!) at /notify/outbox/. Never in production.
+LUMBUNG_DEMO_OUTBOX_PAGE = not PRODUCTION and env_bool("LUMBUNG_DEMO_OUTBOX_PAGE", True)
 
 LUMBUNG_SITE_NAME = "Lumbung"
 

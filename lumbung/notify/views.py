@@ -59,3 +59,25 @@ def sms_reports(request: HttpRequest):
     with transaction.atomic():
         updated = delivery_reports_record(payload=payload)
     return JsonResponse({"updated": updated})
+
+
+def demo_outbox(request: HttpRequest):
+    """The demo's stand-in for a phone: the last messages the console route 'sent'.
+
+    One-time codes are readable here, so it exists only while LUMBUNG_DEMO_OUTBOX_PAGE is on, which
+    production never allows.
+    """
+    from django.conf import settings
+    from django.http import Http404
+    from django.shortcuts import render
+
+    from .models import OutboxMessage
+
+    if not settings.LUMBUNG_DEMO_OUTBOX_PAGE:
+        raise Http404
+    to = (request.GET.get("to") or "").strip()
+    messages = OutboxMessage.objects.filter(route="console").order_by("-created_at", "-id")
+    if to:
+        digits = "".join(ch for ch in to if ch.isdigit())
+        messages = messages.filter(to__contains=digits[-9:]) if digits else messages.none()
+    return render(request, "notify/demo_outbox.html", {"messages_sent": messages[:30], "to": to})

@@ -86,9 +86,9 @@ def _has_login() -> bool:
 
 def test_demo_notice_only_in_demo(client, settings):
     settings.LUMBUNG_ENV = "demo"
-    assert b"/admin/notify/outboxmessage/" in client.get("/").content
+    assert b"/notify/outbox/" in client.get("/").content
     settings.LUMBUNG_ENV = "production"
-    assert b"/admin/notify/outboxmessage/" not in client.get("/").content
+    assert b"/notify/outbox/" not in client.get("/").content
 
 
 def test_entry_points_link_only_to_pages_that_exist(client):
