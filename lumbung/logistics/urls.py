@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "logistics"
-urlpatterns: list = []
+urlpatterns = [
+    path("rates", views.rates, name="rates"),
+]
