@@ -92,7 +92,11 @@ def gate_apply(*, product: Product, actor=None, requested: bool = False) -> Gate
     or already pending/published): verifying a shop-wide certificate never puts a draft on sale.
     """
     with transaction.atomic():
-        product = Product.objects.select_for_update().select_related("shop", "category").get(pk=product.pk)
+        product = (
+            Product.objects.select_for_update(of=("self",))
+            .select_related("shop", "category")
+            .get(pk=product.pk)
+        )
         result = gate_evaluate(product)
         if sorted(c.lower() for c in product.standard_codes) != sorted(c.lower() for c in result.held_codes):
             catalog_port.set_standards(product=product, codes=result.held_codes)
@@ -221,7 +225,7 @@ def certificate_submit(
 
 def _lock_certificate(certificate: Certificate) -> Certificate:
     return (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("standard", "shop", "product")
         .get(pk=certificate.pk)
     )
