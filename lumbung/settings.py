@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lumbung.web.middleware.TimezoneMiddleware",
     "lumbung.web.middleware.AdminStaffOnlyMiddleware",
+    "lumbung.web.middleware.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "lumbung.urls"
@@ -280,3 +281,44 @@ LOGGING = {
     # Eager tasks in the demo would log every outbox delivery twice; the console route logs once.
     "loggers": {"celery": {"level": "WARNING"}},
 }
+
+# --- Payments -------------------------------------------------------------------------------------
+# Midtrans Core API v2 (https://api.midtrans.com in production, https://api.sandbox.midtrans.com for
+# Midtrans' own sandbox); the default is `lumbung sandbox gateway --port 8702`. The server key is
+# both the Basic-auth user and the secret in every notification's signature_key.
+LUMBUNG_MIDTRANS_BASE_URL = os.environ.get("LUMBUNG_MIDTRANS_BASE_URL", "http://127.0.0.1:8702")
+LUMBUNG_MIDTRANS_SERVER_KEY = os.environ.get(
+    "LUMBUNG_MIDTRANS_SERVER_KEY", "" if PRODUCTION else "SB-Mid-server-lumbung-sandbox"
+)
+# Sent as X-Override-Notification on each charge when set; blank uses the Midtrans dashboard setting.
+LUMBUNG_MIDTRANS_NOTIFICATION_URL = os.environ.get("LUMBUNG_MIDTRANS_NOTIFICATION_URL", "")
+LUMBUNG_MIDTRANS_TIMEOUT_SECONDS = float(os.environ.get("LUMBUNG_MIDTRANS_TIMEOUT_SECONDS", "15"))
+# The platform's static QRIS (EMVCo MPM, tag 01 = 11). The demo value is syntactically valid with a
+# correct CRC but pays nobody: production sets the acquirer's payload.
+LUMBUNG_QRIS_MERCHANT_PAYLOAD = os.environ.get(
+    "LUMBUNG_QRIS_MERCHANT_PAYLOAD",
+    ""
+    if PRODUCTION
+    else (
+        "00020101021126680015ID.LUMBUNG.DEMO01189360009900000000010216LMBDEMO0000000010303UMI"
+        "51440014ID.CO.QRIS.WWW0215ID10240000000010303UMI5204549953033605802ID5912LUMBUNG DEMO"
+        "6013JAKARTA PUSAT61051011062130709LUMBUNG01630487CF"
+    ),
+)
+# How long a payment waits: bank transfer / e-wallet / QRIS at the gateway, static QRIS, cash at a centre.
+LUMBUNG_PAYMENT_EXPIRY_MINUTES = {
+    "gateway": int(os.environ.get("LUMBUNG_PAYMENT_GATEWAY_EXPIRY_MINUTES", str(24 * 60))),
+    "qris": int(os.environ.get("LUMBUNG_PAYMENT_QRIS_EXPIRY_MINUTES", "60")),
+    "cash": int(os.environ.get("LUMBUNG_PAYMENT_CASH_EXPIRY_MINUTES", str(48 * 60))),
+}
+# A pending gateway payment this old is asked about (GET status) in case its notification was lost.
+LUMBUNG_PAYMENT_RECHECK_AFTER_MINUTES = int(os.environ.get("LUMBUNG_PAYMENT_RECHECK_AFTER_MINUTES", "15"))
+# Received gateway notifications are kept at least this long (dedupe by provider event id).
+LUMBUNG_PAYMENT_WEBHOOK_RETENTION_DAYS = int(os.environ.get("LUMBUNG_PAYMENT_WEBHOOK_RETENTION_DAYS", "35"))
+
+# --- Orders -----------------------------------------------------------------------------------------
+# Unpaid orders hold their stock this long; a seller must accept a paid order within the hours below
+# (else it is cancelled and refunded); a delivered order completes (escrow released) after the days.
+LUMBUNG_RESERVATION_MINUTES = int(os.environ.get("LUMBUNG_RESERVATION_MINUTES", "30"))
+LUMBUNG_ORDER_ACCEPT_HOURS = int(os.environ.get("LUMBUNG_ORDER_ACCEPT_HOURS", "48"))
+LUMBUNG_ORDER_COMPLETE_DAYS = int(os.environ.get("LUMBUNG_ORDER_COMPLETE_DAYS", "7"))

@@ -75,7 +75,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DomainError)
     def on_domain_error(request, exc: DomainError):
-        return respond(request, exc.status, exc.code, exc.message, exc.details)
+        response = respond(request, exc.status, exc.code, exc.message, exc.details)
+        retry_after = exc.details.get("retry_after_seconds") if exc.details else None
+        if retry_after is not None:
+            response["Retry-After"] = str(int(retry_after))
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def on_validation_error(request, exc: NinjaValidationError):

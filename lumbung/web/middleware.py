@@ -55,3 +55,34 @@ class AdminStaffOnlyMiddleware:
             if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
                 raise Http404
         return self.get_response(request)
+
+
+class DomainErrorPageMiddleware:
+    """A domain error that escapes a page view becomes a small page with its status, not a 500.
+
+    Views still catch the errors they can explain beside a form; this is the safety net, so a
+    stranger asking for someone else's order sees 403/404 in their language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from lumbung.core.errors import DomainError, Unauthenticated
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, Unauthenticated) and not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        response = render(request, "web/error.html", {"error": exception}, status=exception.status)
+        retry_after = exception.details.get("retry_after_seconds") if exception.details else None
+        if retry_after is not None:
+            response["Retry-After"] = str(int(retry_after))
+        return response
