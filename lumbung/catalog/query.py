@@ -63,7 +63,10 @@ class Page:
 
 def parse_price(value: Any, currency: str = "IDR") -> Decimal | None:
     """A price typed by a person: "25.000" or "Rp 25.000" is 25000 rupiah; "12.50" yuan keeps its cents."""
-    text = re.sub(r"[^\d.,]", "", str(value or ""))
+    raw = str(value or "")
+    if "-" in raw:
+        return None  # never turn "-5000" into 5000; the service explains what is wrong
+    text = re.sub(r"[^\d.,]", "", raw)
     text = text.replace(".", "").replace(",", "") if currency == "IDR" else text.replace(",", "")
     try:
         amount = Decimal(text) if text else None

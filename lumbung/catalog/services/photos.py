@@ -92,7 +92,7 @@ def encode_within(image: Image.Image, *, longest: int, budget: int) -> tuple[byt
         copy.thumbnail((side, side), Image.Resampling.LANCZOS)
         for quality in (82, 72, 62, 52, 42, 32):
             buffer = io.BytesIO()
-            copy.save(buffer, "WEBP", quality=quality, method=6)
+            copy.save(buffer, "WEBP", quality=quality, method=4)
             data = buffer.getvalue()
             if len(data) <= budget:
                 return data, copy.width, copy.height
