@@ -10,16 +10,15 @@ from typing import Any
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.accounts.models import ActingFor
+from lumbung.accounts.models import AssistPurpose
+from lumbung.accounts.services import acting_for_require
 from lumbung.core import audit
-from lumbung.core.errors import DomainError, Forbidden
+from lumbung.core.errors import DomainError
 from lumbung.core.money import MINOR_UNITS, Money
 from lumbung.core.permissions import require
 
 from ..errors import invalid
 
-# What an agent's acting-for grant must cover to run a villager's shop.
-ACTING_FOR_PURPOSE = "selling"
 # Above these a price is a typo, not a product (1 billion rupiah, 10 million yuan per unit).
 MAX_PRICE = {"IDR": Decimal("1000000000"), "CNY": Decimal("10000000"), "USD": Decimal("1000000")}
 MAX_STOCK = 1_000_000
@@ -42,21 +41,8 @@ def authorise(*, actor, action: str, obj: Any, on_behalf_of=None) -> None:
 
 
 def acting_for_check(*, agent, villager) -> None:
-    try:
-        from lumbung.accounts import services as account_services
-
-        acting_for_require = getattr(account_services, "acting_for_require", None)
-    except ImportError:  # pragma: no cover - accounts services not there yet
-        acting_for_require = None
-    if acting_for_require is not None:
-        acting_for_require(agent=agent, villager=villager, purpose=ACTING_FOR_PURPOSE)
-        return
-    # Until accounts offers the service: a consented, unexpired, unrevoked grant must exist.
-    grants = ActingFor.objects.filter(
-        agent=agent, villager=villager, consented_at__isnull=False, revoked_at=None
-    )
-    if not any(grant.is_valid() for grant in grants):
-        raise Forbidden(_("You have no valid consent to act for this person."), code="no_acting_for")
+    """The agent holds the villager's consent to sell for them (accounts decides, and says why not)."""
+    acting_for_require(agent=agent, villager=villager, purpose=AssistPurpose.SELL)
 
 
 def audit_record(action: str, *, actor, on_behalf_of=None, obj=None, data: dict | None = None) -> None:
