@@ -8,8 +8,14 @@ is the ledger account ``cash:centre:<organisation public_id>`` (see ``accounts.p
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lumbung.core.ids import new_public_id
+from lumbung.core.money import CURRENCY_CHOICES, DECIMAL_PLACES, MAX_DIGITS, Money
 
 from .accounts import cash_account_code
 
@@ -93,3 +99,46 @@ class ServiceCentre(models.Model):
     @property
     def timezone(self) -> str:
         return self.organisation.village.timezone
+
+    @property
+    def currency(self) -> str:
+        """The drawer's currency: rupiah for Indonesian centres, yuan for Chinese ones."""
+        return "CNY" if self.organisation.village.country == "CN" else "IDR"
+
+
+class CashDeposit(models.Model):
+    """An agent took cash from the centre's drawer to the bank (ledger: Dr bank / Cr the drawer)."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    centre = models.ForeignKey(
+        ServiceCentre, on_delete=models.PROTECT, related_name="cash_deposits", verbose_name=_("centre")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("agent")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    # What the bank gave back: the slip or transfer number, so the deposit can be matched later.
+    bank_reference = models.CharField(_("bank slip number"), max_length=64)
+    journal_entry = models.OneToOneField(
+        "ledger.JournalEntry", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # One key per intended deposit (a form key or the API's Idempotency-Key), unique per centre.
+    idempotency_key = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "idempotency_key"], name="centers_deposit_key"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="centers_deposit_positive"),
+        ]
+        verbose_name = _("cash deposit")
+        verbose_name_plural = _("cash deposits")
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.money} ({self.bank_reference})"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
