@@ -22,7 +22,7 @@ from .products import (
     variant_create,
     variant_update,
 )
-from .search import search_refresh
+from .search import search_refresh, search_refresh_category
 from .shops import shop_create, shop_set_order_count, shop_set_rating, shop_update
 from .stock import stock_adjust, stock_release, stock_reserve, stock_reserve_many, stock_set
 
@@ -43,6 +43,7 @@ __all__ = [
     "product_unpublish",
     "product_update",
     "search_refresh",
+    "search_refresh_category",
     "shop_create",
     "shop_set_order_count",
     "shop_set_rating",
