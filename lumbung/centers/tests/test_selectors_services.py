@@ -101,3 +101,19 @@ def test_set_villages_takes_villages_only_and_needs_a_platform_admin():
     new = [village()]
     services.centre_set_villages(actor=platform_admin(), centre=row, villages=new)
     assert list(row.villages.all()) == new
+
+
+def test_demo_centre_is_repeatable_and_serves_only_villages():
+    from lumbung.centers.demo import demo_centre
+
+    org = OrganisationFactory(kind=OrganisationKind.SERVICE_CENTRE, name="Pusat Layanan Desa Wonorejo")
+    wonorejo = village(province="35", province_name="Jawa Timur", regency="35.07", name="Wonorejo")
+    neighbour = village(province="35", province_name="Jawa Timur", regency="35.07", name="Ngadireso")
+    first = demo_centre(organisation=org, villages=[wonorejo, neighbour, wonorejo.parent])
+    again = demo_centre(organisation=org, villages=[wonorejo, neighbour])
+    assert first.pk == again.pk
+    assert set(again.villages.all()) == {wonorejo, neighbour}
+    assert list(selectors.centres_serving(neighbour)) == [again]
+    assert again.hours_sun == "" and again.hours_mon
+    with pytest.raises(ValueError):
+        demo_centre(organisation=OrganisationFactory(kind=OrganisationKind.BUMDES), villages=[wonorejo])
