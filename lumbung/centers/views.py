@@ -95,7 +95,7 @@ def receive(request, public_id: str):
                 try:
                     _receive_once(request, centre, intent, confirm.cleaned_data["form_key"])
                 except DomainError as exc:
-                    form_error_add(confirm, exc)
+                    confirm.add_error(None, str(exc.message))
                 else:
                     messages.success(
                         request,
@@ -103,13 +103,13 @@ def receive(request, public_id: str):
                         % {"amount": intent.total, "id": intent.public_id},
                     )
                     return redirect(reverse("centers:cash_up", args=[centre.public_id]))
+                # Refused: show the payment again; the same key may be retried, nothing happened.
                 match = counter_lookup(query=intent.public_id)
-                # A refused attempt may be retried, with the same key: nothing happened yet.
     elif lookup.is_valid():
         match = counter_lookup(query=lookup.cleaned_data["q"])
         if match is None:
-            lookup.add_error("q", _("No payment has this code. Check it with the villager."))
-        else:
+            lookup.add_error("q", _("No order or payment has this code. Check it with the villager."))
+        elif match.intent is not None:
             confirm = ReceiveForm(initial={"intent": match.intent.public_id, "form_key": new_form_key()})
     context = _base_context(request, centre)
     context.update(lookup=lookup, match=match, confirm=confirm)
