@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from lumbung.ledger.chart import owner_of_org, owner_of_user
+from lumbung.ledger.chart import fx_position_code, owner_of_org, owner_of_user
 from lumbung.ledger.models import LedgerAccount
 from lumbung.ledger.services import account_get_or_create
 
@@ -17,6 +17,12 @@ PLATFORM_FEE = "revenue:platform_fee"
 
 def escrow_code(order_public_id: str) -> str:
     return f"escrow:order:{order_public_id}"
+
+
+def escrow_settlement_code(order) -> str:
+    """Where the payment lands: the escrow itself, or (paid in another currency) its transit twin."""
+    code = escrow_code(order.public_id)
+    return code if order.pay_currency == order.currency else f"{code}:{order.pay_currency}"
 
 
 def seller_payable_code(organisation_public_id: str) -> str:
@@ -41,6 +47,20 @@ def escrow_open(order) -> LedgerAccount:
     )
 
 
+def escrow_settlement_open(order) -> LedgerAccount:
+    return account_get_or_create(
+        code=escrow_settlement_code(order),
+        currency=order.pay_currency,
+        owner=owner_of_user(order.buyer.public_id),
+        name=f"Escrow {order.code} ({order.pay_currency})",
+    )
+
+
+def fx_position_open(source: str, target: str, currency: str) -> LedgerAccount:
+    code = fx_position_code(source, target, currency)
+    return account_get_or_create(code=code, currency=currency, name=f"FX {source}/{target} ({currency})")
+
+
 def seller_payable_open(order) -> LedgerAccount:
     org = order.shop.organisation
     # A shop sells in one currency, so its payable keeps that currency (contract spelling, no suffix).
@@ -57,7 +77,8 @@ def commission_open(order) -> LedgerAccount:
     org = order.commission_org
     code = commission_code(org.public_id)
     if order.currency != "IDR":
-        code = f"{code}:{order.currency}"
+        # The owner's id stays last: payments reads it from there when paying out.
+        code = f"commission:agent:{order.currency}:{org.public_id}"
     return account_get_or_create(
         code=code, currency=order.currency, owner=owner_of_org(org.public_id), name=f"Commission {org.name}"
     )

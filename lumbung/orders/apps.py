@@ -10,3 +10,5 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         from . import handlers, rules  # noqa: F401  permission rules, payments event handlers
         from .services import jobs  # noqa: F401  periodic jobs
+
+        handlers.register_payable()

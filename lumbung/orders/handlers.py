@@ -44,3 +44,35 @@ def on_intent_expired(*, references=(), **_payload) -> None:
             continue
         with transaction.atomic():
             order_cancel(order=order, reason=_("the payment expired"), source="payments")
+
+
+def order_payable(reference: str, user):
+    """payments asks: may ``user`` pay ``reference`` now, how much, into which escrow?"""
+    from lumbung.core.money import Money
+    from lumbung.payments.references import Payable
+
+    from .accounts import escrow_settlement_code
+
+    orders = _orders([reference])
+    if not orders:
+        return None
+    order = orders[0]
+    if order.status != OrderStatus.PLACED or not getattr(user, "is_authenticated", False):
+        return None
+    if user.pk not in (order.buyer_id, order.assisted_by_id):
+        return None
+    return Payable(
+        reference=reference,
+        escrow_account=escrow_settlement_code(order),
+        amount=Money(order.pay_total, order.pay_currency),
+        label=f"{order.code} · {order.shop.name}",
+    )
+
+
+def register_payable() -> None:
+    """Called from OrdersConfig.ready: payments resolves "order:<id>" through ``order_payable``."""
+    try:
+        from lumbung.payments import references
+    except ImportError:  # pragma: no cover - payments not installed yet
+        return
+    references.register("order")(order_payable)

@@ -135,6 +135,12 @@ class Order(models.Model):
     )
     weight_grams = models.PositiveIntegerField(default=0)
     payment_method = models.CharField(max_length=32, blank=True)
+    # What the buyer pays in: the order's currency, or rupiah at a recorded rate when payments cannot
+    # take the shop's currency (a CNY shop is paid in IDR; see docs/orders.md, "Two currencies").
+    pay_currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="IDR")
+    pay_total = _money_field(_("amount to pay"))
+    fx_rate = models.DecimalField(max_digits=24, decimal_places=10, null=True, blank=True)
+    fx_rate_ref = models.CharField(max_length=40, blank=True)
     payment_intent = models.CharField(max_length=16, blank=True, db_index=True)
     reserved_until = models.DateTimeField(null=True, blank=True)
     stock_released = models.BooleanField(default=False)
@@ -191,6 +197,10 @@ class Order(models.Model):
     @property
     def refundable_money(self) -> Money:
         return Money(self.total - self.refunded, self.currency)
+
+    @property
+    def settles_in_other_currency(self) -> bool:
+        return self.pay_currency != self.currency
 
     @property
     def escrow_reference(self) -> str:

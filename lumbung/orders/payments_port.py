@@ -69,3 +69,9 @@ def refund_issue(
         reason=reason,
         idempotency_key=idempotency_key,
     )
+
+
+def fx_rate_current(*, base: str, quote: str):
+    from lumbung.payments.services import fx_rate_current as current
+
+    return current(base, quote)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import ROUND_HALF_UP
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +32,7 @@ from lumbung.catalog.models import Variant
 from lumbung.catalog.services import stock_reserve_many
 from lumbung.core import audit
 from lumbung.core.ids import new_public_id
-from lumbung.core.money import Money
+from lumbung.core.money import Money, quantum
 from lumbung.logistics.services import shipping_quote
 from lumbung.regions.models import Area, Country
 from lumbung.regions.selectors import postal_codes_of
@@ -45,6 +46,9 @@ from ..states import OrderStatus
 from .lifecycle import event_record
 
 MAX_STREET = 200
+# Payments settles rupiah only (Midtrans, QRIS, a centre's drawer); other shops are paid in rupiah.
+SETTLEMENT_CURRENCY = "IDR"
+PAYABLE_CURRENCIES = frozenset({SETTLEMENT_CURRENCY})
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,17 @@ def _price_changes(lines: list[CartLine]) -> list[dict]:
     return changes
 
 
+def _settlement(currency: str, total: Money, rates: dict) -> tuple[str, Money, object]:
+    """What the buyer pays in: the shop's currency if payments takes it, else rupiah at today's rate."""
+    if currency in PAYABLE_CURRENCIES:
+        return currency, total, None
+    if currency not in rates:
+        rates[currency] = payments_port.fx_rate_current(base=currency, quote=SETTLEMENT_CURRENCY)
+    rate = rates[currency]
+    amount = (total.amount * rate.rate).quantize(quantum(SETTLEMENT_CURRENCY), rounding=ROUND_HALF_UP)
+    return SETTLEMENT_CURRENCY, Money(amount, SETTLEMENT_CURRENCY), rate
+
+
 @transaction.atomic
 def checkout_place(
     *,
@@ -240,6 +255,7 @@ def checkout_place(
         raise PriceChanged(details={"lines": changes})
 
     book = FeeBook(now)
+    rates: dict[str, object] = {}
     by_currency: dict[str, list[Order]] = defaultdict(list)
     for public_id, shop, lines in planned:
         currency = shop.currency
@@ -273,6 +289,8 @@ def checkout_place(
                     weight_grams=variant.weight_grams * line.quantity,
                 )
             )
+        total = subtotal + shipping
+        pay_currency, pay_total, rate = _settlement(currency, total, rates)
         order = Order.objects.create(
             public_id=public_id,
             checkout_group=result.group,
@@ -284,7 +302,11 @@ def checkout_place(
             shipping=shipping.amount,
             platform_fee=fee.amount,
             centre_commission=commission.amount,
-            total=(subtotal + shipping).amount,
+            total=total.amount,
+            pay_currency=pay_currency,
+            pay_total=pay_total.amount,
+            fx_rate=rate.rate if rate is not None else None,
+            fx_rate_ref=f"fxrate:{rate.public_id}" if rate is not None else "",
             commission_org=commission_org,
             village=address.village,
             street=address.street,
@@ -303,7 +325,7 @@ def checkout_place(
         OrderLine.objects.bulk_create(order_lines)
         accounts.escrow_open(order)
         event_record(order=order, from_status="", to_status=OrderStatus.PLACED, actor=actor)
-        by_currency[currency].append(order)
+        by_currency[pay_currency].append(order)
         result.orders.append(order)
 
     for currency in sorted(by_currency):

@@ -22,6 +22,7 @@ from ..errors import IllegalTransition
 from ..models import Order, OrderEvent
 from ..notifications import order_notify
 from ..states import OrderStatus, allowed
+from .fx import fx_on_paid
 
 S = OrderStatus
 TIMESTAMPS = {
@@ -108,7 +109,9 @@ def order_mark_paid(*, order: Order, source: str = "payments") -> Order:
     order = order_lock(order)
     if order.status != S.PLACED:
         return order
-    return order_set_status(order=order, to=S.PAID, source=source, reason=str(_("payment received")))
+    order_set_status(order=order, to=S.PAID, source=source, reason=str(_("payment received")))
+    fx_on_paid(order)
+    return order
 
 
 @transaction.atomic

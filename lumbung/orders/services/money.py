@@ -32,18 +32,20 @@ from ..fees import share_of
 from ..models import Order
 from ..notifications import order_notify
 from ..states import BEFORE_SHIPPING, ESCROW_HELD, OrderStatus
+from .fx import fx_refund_lines
 from .lifecycle import event_record, order_lock, order_set_status, stock_return
 
 S = OrderStatus
 
 
-def _escrow_refund(order: Order, amount: Money, *, reason: str, key: str) -> None:
-    escrow = accounts.escrow_open(order)
+def _refund(order: Order, amount: Money, debit_lines: list[Line], *, reason: str, key: str) -> None:
+    """Ask payments to send ``amount`` (order currency) back, taken from ``debit_lines``."""
+    paid, lines = fx_refund_lines(order, amount, debit_lines, key=key)
     payments_port.refund_issue(
         intent_public_id=order.payment_intent,
         reference=order.escrow_reference,
-        amount=amount,
-        debit_lines=[Line(escrow, amount)],
+        amount=paid,
+        debit_lines=lines,
         reason=reason,
         idempotency_key=key,
     )
@@ -76,7 +78,8 @@ def order_cancel(*, order: Order, actor=None, reason: str = "", source: str = ""
     stock_return(order, actor=actor)
     if was_paid and order.refunded < order.total:
         amount = order.refundable_money
-        _escrow_refund(order, amount, reason=reason, key=f"order-cancel:{order.public_id}")
+        lines = [Line(accounts.escrow_open(order), amount)]
+        _refund(order, amount, lines, reason=reason, key=f"order-cancel:{order.public_id}")
         order.refunded = order.total
         order.save(update_fields=["refunded", "updated_at"])
     audit.record(
@@ -91,9 +94,17 @@ def order_refund_late_payment(*, order: Order) -> Order:
     order = order_lock(order)
     if order.status != S.CANCELLED or order.refunded >= order.total:
         return order
-    amount = order.refundable_money
+    # Nothing was converted for a lapsed order: the money is still where payments put it.
+    amount = Money(order.pay_total, order.pay_currency)
     reason = str(_("payment arrived after the order was cancelled"))
-    _escrow_refund(order, amount, reason=reason, key=f"order-late-payment:{order.public_id}")
+    payments_port.refund_issue(
+        intent_public_id=order.payment_intent,
+        reference=order.escrow_reference,
+        amount=amount,
+        debit_lines=[Line(accounts.escrow_settlement_open(order), amount)],
+        reason=reason,
+        idempotency_key=f"order-late-payment:{order.public_id}",
+    )
     order.refunded = order.total
     order.save(update_fields=["refunded", "updated_at"])
     event_record(
@@ -211,13 +222,8 @@ def order_refund(*, order: Order, amount: Money, actor, reason: str, idempotency
         debit_lines = _clawback_lines(order, amount.amount)
     else:
         debit_lines = [Line(accounts.escrow_open(order), amount)]
-    payments_port.refund_issue(
-        intent_public_id=order.payment_intent,
-        reference=order.escrow_reference,
-        amount=amount,
-        debit_lines=debit_lines,
-        reason=reason,
-        idempotency_key=f"order-refund:{order.public_id}:{idempotency_key}",
+    _refund(
+        order, amount, debit_lines, reason=reason, key=f"order-refund:{order.public_id}:{idempotency_key}"
     )
     order.refunded += amount.amount
     order.save(update_fields=["refunded", "updated_at"])
