@@ -232,6 +232,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Certificates and other private documents: served only through permission-checked views.
+LUMBUNG_PRIVATE_MEDIA_ROOT = os.environ.get("LUMBUNG_PRIVATE_MEDIA_ROOT", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
