@@ -92,6 +92,9 @@ class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyViolation()
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyViolation()
+
     def delete(self):
         raise AppendOnlyViolation()
 

@@ -306,21 +306,23 @@ def fx_convert_lines(
     rate: Decimal,
     rate_ref: str,
 ) -> FxConversion:
-    """Lines converting ``amount`` out of ``source`` into ``target``'s currency at ``rate``.
+    """Lines moving ``amount`` out of ``source`` and its value, in another currency, into ``target``.
 
     ``rate`` is units of the target currency for one unit of the source, as a Decimal (the rate table
     comes with payments; ``rate_ref`` says which rate and from where, and is kept in the metadata).
+    "Out of" and "into" are on each account's normal side, so the lines suit any account type.
 
-    Rounding rule: the target amount is ``amount × rate`` rounded half-up to the target's minor unit.
-    The pair's source-side position takes what that target amount is worth at the rate, rounded
-    half-up to the source's minor unit; the difference (the rounding's cost or gain, in the source
-    currency) is booked explicitly to ``fx:rounding:<source>``. Each currency sums to zero:
+    Rounding rule: the converted amount is ``amount × rate`` rounded half-up to the target's minor
+    unit. The pair's source-side account takes what the converted amount is worth at the rate,
+    rounded half-up to the source's minor unit; the difference (what the rounding cost or gained, in
+    the source currency) is booked explicitly to ``fx:rounding:<source currency>``. With ``s`` the
+    source's normal sign and ``t`` the target's, each currency sums to zero:
 
-        source   −amount                      (source currency)
-        fx:A-B:S +equivalent                  (source currency)
-        fx:round +(amount − equivalent)       (source currency, omitted when zero)
-        fx:A-B:T −converted                   (target currency)
-        target   +converted                   (target currency)
+        source              −s × amount
+        fx:<pair>:<source>  +s × equivalent
+        fx:rounding:<src>   +s × (amount − equivalent)     (omitted when zero)
+        fx:<pair>:<target>  −t × converted
+        target              +t × converted
     """
     if not isinstance(rate, Decimal) or not rate.is_finite() or rate <= 0:
         raise ValidationFailed(_("An exchange rate must be a positive decimal number."))
@@ -351,17 +353,18 @@ def fx_convert_lines(
     target_position = account_get_or_create(
         code=chart.fx_position_code(src, tgt, tgt), currency=tgt, name=f"FX {pair} ({tgt})"
     )
+    s, t = source_account.sign, target_account.sign
     lines = [
-        Line(source_account, -amount),
-        Line(source_position, equivalent),
-        Line(target_position, -converted),
-        Line(target_account, converted),
+        Line(source_account, -amount * s),
+        Line(source_position, equivalent * s),
+        Line(target_position, -converted * t),
+        Line(target_account, converted * t),
     ]
     if rounding:
         rounding_account = account_get_or_create(
             code=chart.fx_rounding_code(src), currency=src, name=f"FX rounding ({src})"
         )
-        lines.insert(2, Line(rounding_account, rounding))
+        lines.insert(2, Line(rounding_account, rounding * s))
     metadata = {
         "fx": {
             "pair": pair,

@@ -33,7 +33,9 @@ def money(amount, currency: str = "IDR") -> Money:
 
 
 def opening(currency: str = "IDR") -> LedgerAccount:
-    return services.account_get_or_create(code=f"equity:opening:{currency}", currency=currency, name="Opening")
+    return services.account_get_or_create(
+        code=f"equity:opening:{currency}", currency=currency, name="Opening"
+    )
 
 
 def fund(account: LedgerAccount, amount, *, reference: str = "test:funding"):

@@ -38,7 +38,9 @@ def escrow():
 
 @pytest.fixture
 def payable():
-    return services.account_get_or_create(code="payable:seller:s1", currency="IDR", owner="org:s1", name="Toko s1")
+    return services.account_get_or_create(
+        code="payable:seller:s1", currency="IDR", owner="org:s1", name="Toko s1"
+    )
 
 
 @pytest.fixture
@@ -110,7 +112,9 @@ def test_a_line_in_another_currency_than_its_account_is_refused(gateway, escrow)
     before = ledger_rows()
     with pytest.raises(ValidationFailed) as exc:
         # Balanced per currency, but the escrow keeps rupiah, not dollars.
-        entry_post(kind="x", reference="", lines=[Line(usd, money(10, "USD")), Line(escrow, money(-10, "USD"))])
+        entry_post(
+            kind="x", reference="", lines=[Line(usd, money(10, "USD")), Line(escrow, money(-10, "USD"))]
+        )
     assert exc.value.code == "currency_mismatch"
     assert "escrow:buyer:b1" in str(exc.value.message)
     assert ledger_rows() == before
@@ -118,7 +122,9 @@ def test_a_line_in_another_currency_than_its_account_is_refused(gateway, escrow)
 
 def test_unknown_account_is_refused(gateway):
     with pytest.raises(NotFound):
-        entry_post(kind="x", reference="", lines=[Line(gateway, money(10)), Line("escrow:nobody", money(-10))])
+        entry_post(
+            kind="x", reference="", lines=[Line(gateway, money(10)), Line("escrow:nobody", money(-10))]
+        )
     assert not JournalEntry.objects.exists()
 
 
@@ -153,7 +159,11 @@ def test_an_overdraft_on_the_last_account_undoes_the_earlier_balance_updates(gat
 def test_clearing_accounts_may_go_negative(gateway, escrow):
     # A refund leaves through the gateway before the gateway has settled anything.
     fund(escrow, 1000)
-    entry_post(kind="refund.sent", reference="order:3", lines=[Line(escrow, money(1000)), Line(gateway, money(-1000))])
+    entry_post(
+        kind="refund.sent",
+        reference="order:3",
+        lines=[Line(escrow, money(1000)), Line(gateway, money(-1000))],
+    )
     assert balance(gateway) == money(-1000)
 
 
@@ -189,11 +199,17 @@ def test_the_same_idempotency_key_returns_the_first_entry_and_moves_money_once(g
 
 def test_an_idempotency_key_reused_for_other_lines_is_refused(gateway, escrow):
     entry_post(
-        kind="p", reference="o", lines=[Line(gateway, money(5000)), Line(escrow, money(-5000))], idempotency_key="k"
+        kind="p",
+        reference="o",
+        lines=[Line(gateway, money(5000)), Line(escrow, money(-5000))],
+        idempotency_key="k",
     )
     with pytest.raises(Conflict) as exc:
         entry_post(
-            kind="p", reference="o", lines=[Line(gateway, money(6000)), Line(escrow, money(-6000))], idempotency_key="k"
+            kind="p",
+            reference="o",
+            lines=[Line(gateway, money(6000)), Line(escrow, money(-6000))],
+            idempotency_key="k",
         )
     assert exc.value.code == "idempotency_key_reused"
     assert balance(escrow) == money(5000)
@@ -220,7 +236,9 @@ def test_reversal_restores_balances_and_points_at_the_original(escrow, payable, 
 
 def test_an_entry_cannot_be_reversed_twice(escrow, payable):
     fund(escrow, 100)
-    original = entry_post(kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))])
+    original = entry_post(
+        kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))]
+    )
     services.entry_reverse(original, reason="first")
     before = ledger_rows()
     with pytest.raises(AlreadyReversed):
@@ -230,7 +248,9 @@ def test_an_entry_cannot_be_reversed_twice(escrow, payable):
 
 def test_a_stale_copy_cannot_sneak_a_second_reversal_past_the_check(escrow, payable):
     fund(escrow, 100)
-    original = entry_post(kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))])
+    original = entry_post(
+        kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))]
+    )
     services.entry_reverse(original, reason="first")
     # The unique reverses column is the last word even when the Python check is skipped.
     before = ledger_rows()
@@ -250,7 +270,9 @@ def test_a_stale_copy_cannot_sneak_a_second_reversal_past_the_check(escrow, paya
 
 def test_a_reversal_is_itself_not_reversible(escrow, payable):
     fund(escrow, 100)
-    original = entry_post(kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))])
+    original = entry_post(
+        kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))]
+    )
     reversal = services.entry_reverse(original, reason="oops")
     with pytest.raises(Conflict):
         services.entry_reverse(reversal, reason="undo the undo")
@@ -258,7 +280,9 @@ def test_a_reversal_is_itself_not_reversible(escrow, payable):
 
 def test_a_reversal_that_would_overdraw_is_refused(escrow, payable, gateway):
     fund(escrow, 100)
-    original = entry_post(kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))])
+    original = entry_post(
+        kind="x", reference="", lines=[Line(escrow, money(100)), Line(payable, money(-100))]
+    )
     # The seller was paid out meanwhile: the payable is empty, so the release cannot be undone.
     entry_post(kind="payout", reference="", lines=[Line(payable, money(100)), Line(gateway, money(-100))])
     before = ledger_rows()
