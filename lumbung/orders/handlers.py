@@ -12,7 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lumbung.core import events
+from lumbung.core.money import Money
+from lumbung.payments import references
+from lumbung.payments.references import Payable
+from lumbung.payments.services import INTENT_EXPIRED, INTENT_PAID
 
+from .accounts import escrow_settlement_code
 from .models import Order
 from .services import order_cancel, order_mark_paid, order_refund_late_payment
 from .states import OrderStatus
@@ -26,7 +31,7 @@ def _orders(references) -> list[Order]:
     return list(Order.objects.filter(public_id__in=public_ids).order_by("pk"))
 
 
-@events.on("payments.intent_paid")
+@events.on(INTENT_PAID)
 def on_intent_paid(*, references=(), intent_public_id: str = "", **_payload) -> None:
     for order in _orders(references):
         with transaction.atomic():
@@ -37,7 +42,7 @@ def on_intent_paid(*, references=(), intent_public_id: str = "", **_payload) -> 
                 order_mark_paid(order=order)
 
 
-@events.on("payments.intent_expired")
+@events.on(INTENT_EXPIRED)
 def on_intent_expired(*, references=(), **_payload) -> None:
     for order in _orders(references):
         if order.status != OrderStatus.PLACED:
@@ -48,11 +53,6 @@ def on_intent_expired(*, references=(), **_payload) -> None:
 
 def order_payable(reference: str, user):
     """payments asks: may ``user`` pay ``reference`` now, how much, into which escrow?"""
-    from lumbung.core.money import Money
-    from lumbung.payments.references import Payable
-
-    from .accounts import escrow_settlement_code
-
     orders = _orders([reference])
     if not orders:
         return None
@@ -71,8 +71,4 @@ def order_payable(reference: str, user):
 
 def register_payable() -> None:
     """Called from OrdersConfig.ready: payments resolves "order:<id>" through ``order_payable``."""
-    try:
-        from lumbung.payments import references
-    except ImportError:  # pragma: no cover - payments not installed yet
-        return
     references.register("order")(order_payable)

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 
 from lumbung.core.money import Money
 from lumbung.ledger.services import Line
+from lumbung.payments import services
+from lumbung.payments.models import PaymentIntent, Status
 
 
 def intent_create(*, payer, allocations: list[tuple[str, str, Money]], method: str, idempotency_key: str):
     """One intent paying for several orders in one currency: ``(reference, escrow code, amount)``."""
-    from lumbung.payments import services
-
     return services.intent_create(
         payer=payer,
         allocations=[
@@ -24,29 +24,19 @@ def intent_create(*, payer, allocations: list[tuple[str, str, Money]], method: s
         ],
         method=method,
         idempotency_key=idempotency_key,
+        source="checkout",
     )
 
 
-def intent_by_public_id(public_id: str):
-    from lumbung.payments.models import PaymentIntent
-
-    return PaymentIntent.objects.filter(public_id=public_id).first()
-
-
 def intent_is_paid(public_id: str) -> bool:
-    from lumbung.payments.models import PaymentIntent, Status
-
     return PaymentIntent.objects.filter(public_id=public_id, status=Status.PAID).exists()
 
 
 def intent_expire(public_id: str) -> None:
     """Close an unpaid intent whose orders lapsed, so no payment is taken for them any more."""
-    from lumbung.payments import services
-    from lumbung.payments.models import PaymentIntent, Status
-
     intent = PaymentIntent.objects.filter(public_id=public_id, status=Status.PENDING).first()
     if intent is not None:
-        services.intent_expire(intent=intent)
+        services.intent_expire(intent=intent, source="orders", reason="the orders' stock hold lapsed")
 
 
 def refund_issue(
@@ -58,11 +48,8 @@ def refund_issue(
     reason: str,
     idempotency_key: str,
 ):
-    from lumbung.payments import services
-
-    intent = intent_by_public_id(intent_public_id)
     return services.refund_issue(
-        intent=intent,
+        intent=PaymentIntent.objects.get(public_id=intent_public_id),
         reference=reference,
         amount=amount,
         debit_lines=list(debit_lines),
@@ -72,6 +59,4 @@ def refund_issue(
 
 
 def fx_rate_current(*, base: str, quote: str):
-    from lumbung.payments.services import fx_rate_current as current
-
-    return current(base, quote)
+    return services.fx_rate_current(base, quote)

@@ -255,7 +255,7 @@ def checkout_place(
         raise PriceChanged(details={"lines": changes})
 
     book = FeeBook(now)
-    rates: dict[str, object] = {}
+    fx_rates: dict[str, object] = {}
     by_currency: dict[str, list[Order]] = defaultdict(list)
     for public_id, shop, lines in planned:
         currency = shop.currency
@@ -290,7 +290,7 @@ def checkout_place(
                 )
             )
         total = subtotal + shipping
-        pay_currency, pay_total, rate = _settlement(currency, total, rates)
+        pay_currency, pay_total, rate = _settlement(currency, total, fx_rates)
         order = Order.objects.create(
             public_id=public_id,
             checkout_group=result.group,
@@ -333,7 +333,11 @@ def checkout_place(
         intent = payments_port.intent_create(
             payer=buyer,
             allocations=[
-                (order.escrow_reference, accounts.escrow_code(order.public_id), order.total_money)
+                (
+                    order.escrow_reference,
+                    accounts.escrow_settlement_code(order),
+                    Money(order.pay_total, order.pay_currency),
+                )
                 for order in orders
             ],
             method=payment_method,
