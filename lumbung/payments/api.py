@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lumbung.accounts.api_auth import api_auth, optional_auth
@@ -207,7 +207,7 @@ def _refund(refund: Refund) -> dict:
         "public_id": refund.public_id,
         "payment": refund.intent.public_id,
         "reference": refund.reference,
-        "amount": refund.amount,
+        "amount": str(refund.amount),
         "currency": refund.currency,
         "status": refund.status,
         "entry": refund.entry,
@@ -220,7 +220,7 @@ def _batch(batch: PayoutBatch) -> dict:
         "public_id": batch.public_id,
         "currency": batch.currency,
         "payouts": len(payouts),
-        "total": sum((p.amount for p in payouts), Decimal(0)),
+        "total": str(sum((p.amount for p in payouts), Decimal(0))),
         "confirmed": batch.confirmed_at is not None,
     }
 
@@ -272,7 +272,7 @@ def intent_create(request: HttpRequest, body: IntentIn):
         return 201, {"intent": intent.public_id}
 
     answer = _idempotent(request, "intent_create", body, create)
-    return answer.status_code, _intent(selectors.intent_by_public_id(answer.body["intent"]))
+    return Status(answer.status_code, _intent(selectors.intent_by_public_id(answer.body["intent"])))
 
 
 @router.get("/intents/{public_id}", response=IntentOut, summary="A payment and its status")
@@ -316,7 +316,7 @@ def cash_receive(request: HttpRequest, public_id: str, body: CashIn):
         return 200, {"intent": intent.public_id}
 
     answer = _idempotent(request, "cash_receive", body, receive)
-    return answer.status_code, _intent(selectors.intent_by_public_id(answer.body["intent"]))
+    return Status(answer.status_code, _intent(selectors.intent_by_public_id(answer.body["intent"])))
 
 
 @router.post(
@@ -345,7 +345,7 @@ def refund_issue(request: HttpRequest, public_id: str, body: RefundIn):
         return 201, _refund(refund)
 
     answer = _idempotent(request, "refund_issue", body, issue)
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 @router.post(
@@ -367,7 +367,7 @@ def refund_confirm(request: HttpRequest, public_id: str, body: RefundConfirmIn):
         return 200, _refund(done)
 
     answer = _idempotent(request, "refund_confirm", body, confirm)
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 @router.post(
@@ -391,14 +391,14 @@ def payout_request(request: HttpRequest, body: PayoutIn):
         return 201, _payout(payout)
 
     answer = _idempotent(request, "payout_request", body, ask)
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 def _payout(payout: Payout) -> dict:
     return {
         "public_id": payout.public_id,
         "account": payout.account_code,
-        "amount": payout.amount,
+        "amount": str(payout.amount),
         "currency": payout.currency,
         "status": payout.status,
     }
@@ -417,7 +417,7 @@ def payout_batch_create(request: HttpRequest, body: BatchIn):
         return 201, _batch(services.payout_batch_create(actor=request.auth, currency=body.currency))
 
     answer = _idempotent(request, "payout_batch_create", body, create)
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 @router.get("/payout-batches/{public_id}/csv", summary="The batch as a bulk-transfer CSV (staff)")
@@ -448,7 +448,7 @@ def payout_batch_result(request: HttpRequest, public_id: str, body: CsvIn):
         return 200, services.payout_batch_confirm(batch=batch, rows=rows, actor=request.auth)
 
     answer = _idempotent(request, "payout_batch_result", body, confirm)
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 @router.post(
@@ -464,7 +464,7 @@ def qris_settlement(request: HttpRequest, body: CsvIn):
         return 200, services.qris_settlement_import(text=body.csv, actor=request.auth)
 
     answer = _idempotent(request, "qris_settlement", body, upload)
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 def _fx(rate: FxRate) -> dict:
@@ -494,4 +494,4 @@ def fx_rate_enter(request: HttpRequest, body: FxIn):
         valid_from=body.valid_from,
         actor=request.auth,
     )
-    return 201, _fx(rate)
+    return Status(201, _fx(rate))

@@ -102,7 +102,9 @@ def refund_issue(
         raise CurrencyMismatch(details={"payment": intent.currency, "refund": amount.currency})
     _check_lines(amount, debit_lines)
     with transaction.atomic():
-        intent = PaymentIntent.objects.select_for_update().select_related("centre").get(pk=intent.pk)
+        intent = (
+            PaymentIntent.objects.select_for_update(of=("self",)).select_related("centre").get(pk=intent.pk)
+        )
         existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             same = (existing.intent_id, existing.reference, existing.amount) == (
@@ -215,7 +217,7 @@ def _retry_later(refund_pk: int, error: str) -> Refund:
 def _turn_manual(refund_pk: int, error: str) -> Refund:
     """The gateway will not refund this: finance pays it by bank transfer instead."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("intent").get(pk=refund_pk)
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("intent").get(pk=refund_pk)
         if refund.status != RefundStatus.PENDING:
             return refund
         money = Money(refund.amount, refund.currency)
@@ -241,7 +243,7 @@ def refund_confirm_manual(*, refund: Refund, actor: Any, bank_reference: str) ->
     if not bank_reference or not bank_reference.strip():
         raise ValidationFailed(_("Give the bank's reference for the transfer."))
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("intent").get(pk=refund.pk)
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("intent").get(pk=refund.pk)
         if refund.status == RefundStatus.SUCCEEDED:
             return refund
         if refund.status != RefundStatus.MANUAL:
