@@ -95,22 +95,44 @@ _FTS = (
 )
 
 
+def _fts(forms: list[str]) -> RawSQL:
+    """The indexed full-text test (GIN on the stemmed column) for any of ``forms``."""
+    # Constant SQL; the only value is a bound parameter (forms are [a-z0-9] tokens).
+    return RawSQL(_FTS, [" | ".join(forms)], output_field=BooleanField())  # noqa: S611
+
+
+def _fuzzy(term: Term) -> RawSQL:
+    """pg_trgm word similarity of the typed word to the unstemmed text (threshold set in _fetch)."""
+    return RawSQL("%s <%% catalog_product.search_document", [term.raw], output_field=BooleanField())
+
+
 def _term_condition(term: Term, *, fuzzy: bool = False):
-    """A boolean expression: does the product match this one term?"""
+    """Does the product match this one term? Cheap per-row tests, used for the score."""
     if term.cjk:
         return Q(search_document__contains=term.raw)
-    if _postgres():
-        sql, params = _FTS, [" | ".join(term.forms)]
-        if fuzzy:
-            # Typo tolerance: pg_trgm word similarity over the unstemmed text (threshold set in search()).
-            sql = f"({sql} OR %s <%% catalog_product.search_document)"
-            params.append(term.raw)
-        # Constant SQL; the only values are bound parameters.
-        return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
     condition = Q()
     for form in term.forms:
         condition |= Q(search_stemmed__contains=f" {form} ")
+    if fuzzy:
+        condition |= Q(_fuzzy(term))
     return condition
+
+
+def _any_term(terms: list[Term], fuzzy: list[bool]) -> Q:
+    """Does the product match at least one term? On PostgreSQL, written so the GIN indexes serve it."""
+    if not _postgres():
+        match = Q()
+        for term in terms:
+            match |= _term_condition(term)
+        return match
+    latin = [form for term in terms if not term.cjk for form in term.forms]
+    match = Q(_fts(latin)) if latin else Q(pk__in=[])
+    for term, is_fuzzy in zip(terms, fuzzy, strict=True):
+        if term.cjk:
+            match |= Q(search_document__contains=term.raw)
+        elif is_fuzzy:
+            match |= Q(_fuzzy(term))
+    return match
 
 
 def typo_tolerant(term: Term) -> bool:
@@ -123,13 +145,7 @@ def _needs_fuzzy(term: Term, published: QuerySet[Product]) -> bool:
     (else it would also find "sedang"). One indexed EXISTS per such word."""
     if not (_postgres() and typo_tolerant(term)):
         return False
-    return not published.filter(_term_condition(term)).exists()
-
-
-def _filter_condition(condition) -> Q:
-    if isinstance(condition, Q):
-        return condition
-    return Q(condition)
+    return not published.filter(_fts(list(term.forms))).exists()
 
 
 def required_matches(n_terms: int) -> int:
@@ -213,9 +229,7 @@ def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Pa
         published = Product.objects.filter(is_published=True)
         fuzzy = [_needs_fuzzy(term, published) for term in terms]
         conditions = [_term_condition(term, fuzzy=f) for term, f in zip(terms, fuzzy, strict=True)]
-        any_match = Q()
-        for condition in conditions:
-            any_match |= _filter_condition(condition)
+        any_match = _any_term(terms, fuzzy)
         score = sum(
             (
                 Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())

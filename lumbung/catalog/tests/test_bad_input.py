@@ -21,6 +21,13 @@ from lumbung.web.testing import write_catalog
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the source language); the Indonesian one is tested below."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def shop(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -153,7 +160,7 @@ def test_a_50_mb_upload_is_refused_with_the_limit_named(shop):
 
 
 def test_the_upload_page_shows_the_photo_error_and_saves_nothing(shop):
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.force_login(f.owner_of(shop))
     before = _counts()
     response = client.post(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from lumbung.catalog import services
 from lumbung.catalog.models import Product, ProductStatus, Variant
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue(settings):
-    # The real MEDIA_ROOT: the dev media URL serves from it, and page_weight fetches the images.
+    # Store photos where the dev media URL serves from (its root was fixed when the URLconf was
+    # first imported), so page_weight can fetch the images; remove them afterwards.
+    settings.MEDIA_ROOT = resolve("/media/x.webp").kwargs["document_root"]
     yield from _catalogue(settings)
     for product in Product.objects.all():
         shutil.rmtree(Path(settings.MEDIA_ROOT) / "catalog" / product.public_id, ignore_errors=True)
@@ -138,7 +140,7 @@ def test_pages_work_without_javascript_forms_are_plain_get_and_post(catalogue):
 
 
 def test_seller_adds_a_product_with_a_variant_and_photo_through_the_form(catalogue, settings):
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.force_login(catalogue["owner"])
     shop = catalogue["shop"]
     response = client.post(
@@ -166,7 +168,7 @@ def test_seller_adds_a_product_with_a_variant_and_photo_through_the_form(catalog
 
 
 def test_seller_stock_edit_is_refused_when_an_order_took_units_meanwhile(catalogue):
-    client = Client()
+    client = Client(headers={"accept-language": "en"})
     client.force_login(catalogue["owner"])
     product = catalogue["products"][0]
     variant = product.variants.get()
