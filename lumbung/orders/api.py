@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from ninja import Header, Router
+from ninja import Header, Router, Status
 
 from lumbung.accounts.api_auth import api_auth
 from lumbung.accounts.models import Organisation, User
@@ -69,7 +69,7 @@ def _idempotent(request, key, payload, func):
         request_fingerprint=fingerprint(request.method, request.path, payload),
         func=func,
     )
-    return answer.status_code, answer.body
+    return Status(answer.status_code, answer.body)
 
 
 # --- cart -------------------------------------------------------------------------------------------
@@ -303,4 +303,4 @@ def review_create(request, public_id: str, line: str, payload: ReviewIn):
             stars=payload.stars,
             text=payload.text,
         )
-    return 201, review_dict(review)
+    return Status(201, review_dict(review))
