@@ -19,10 +19,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = (
-    "kacang mete kenari kopi robusta arabika kelor bubuk daun minyak nilam cengkeh pala tepung pisang "
-    "alpukat madu gula aren kepiting rajungan teri terasi anyaman pandan rotan keripik sayur"
-).split()
+WORDS = [
+    "kacang",
+    "mete",
+    "kenari",
+    "kopi",
+    "robusta",
+    "arabika",
+    "kelor",
+    "bubuk",
+    "daun",
+    "minyak",
+    "nilam",
+    "cengkeh",
+    "pala",
+    "tepung",
+    "pisang",
+    "alpukat",
+    "madu",
+    "gula",
+    "aren",
+    "kepiting",
+    "rajungan",
+    "teri",
+    "terasi",
+    "anyaman",
+    "pandan",
+    "rotan",
+    "keripik",
+    "sayur",
+]
 QUERIES = [
     "kopi",
     "kacang mete",
