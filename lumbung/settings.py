@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lumbung.logistics",
     "lumbung.orders",
     "lumbung.centers",
+    "lumbung.export",
     "lumbung.web",
     "lumbung.api",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("logistics/", include("lumbung.logistics.urls")),
     path("orders/", include("lumbung.orders.urls")),
     path("centres/", include("lumbung.centers.urls")),
+    path("export/", include("lumbung.export.urls")),
     path("", include("lumbung.catalog.urls")),
     path("", include("lumbung.web.urls")),
 ]

@@ -26,6 +26,7 @@ def _mount_routers() -> None:
     from lumbung.accounts.api import router as accounts_router
     from lumbung.catalog.api import router as catalog_router
     from lumbung.centers.api import router as centers_router
+    from lumbung.export.api import router as export_router
     from lumbung.ledger.api import router as ledger_router
     from lumbung.logistics.api import router as logistics_router
     from lumbung.notify.api import router as notify_router
@@ -44,6 +45,7 @@ def _mount_routers() -> None:
     api.add_router("/logistics", logistics_router)
     api.add_router("/orders", orders_router)
     api.add_router("/centers", centers_router)
+    api.add_router("/export", export_router)
 
 
 _mount_routers()
