@@ -5,18 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.payments.models import Method
 from lumbung.regions.forms import VillagePickerMixin
 
 from .models import ShippingMethod
 
-PAYMENT_CHOICES = [
-    ("gateway_qris", _("QRIS (any banking or e-wallet app)")),
-    ("gateway_va_bca", _("BCA virtual account")),
-    ("gateway_va_bni", _("BNI virtual account")),
-    ("gateway_va_bri", _("BRI virtual account")),
-    ("gateway_ewallet_gopay", _("GoPay")),
-    ("cash", _("Cash at a service centre")),
-]
+# payments' own list (QRIS, virtual accounts, e-wallets, cash at a centre).
+PAYMENT_CHOICES = Method.choices
 
 
 class QuantityForm(forms.Form):
@@ -39,7 +34,9 @@ class CheckoutForm(VillagePickerMixin, forms.Form):
         initial=ShippingMethod.DOOR,
     )
     pickup_centre = forms.CharField(label=_("Pickup centre"), required=False, widget=forms.HiddenInput)
-    payment_method = forms.ChoiceField(label=_("Pay with"), choices=PAYMENT_CHOICES, widget=forms.RadioSelect)
+    payment_method = forms.ChoiceField(
+        label=_("Pay with"), choices=PAYMENT_CHOICES, widget=forms.RadioSelect, initial=Method.QRIS
+    )
 
 
 class ReasonForm(forms.Form):
