@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "export"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("exporters/new/", views.exporter_register, name="exporter_register"),
+    path("exporters/<str:public_id>/", views.exporter_detail, name="exporter"),
+    path("exporters/<str:public_id>/verify/", views.exporter_verify, name="exporter_verify"),
+]

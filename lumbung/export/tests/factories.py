@@ -1,0 +1,91 @@
+"""Test data for the export desk: BUMDes with managers and members, verified exporters, buyers,
+facilitators, inspectors, RFQs and quotes built through the real services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from lumbung.accounts.models import Membership, OrganisationKind, Role
+from lumbung.accounts.tests.factories import OrganisationFactory, UserFactory
+from lumbung.export.models import Exporter, ExporterStatus
+from lumbung.export.services import profiles
+from lumbung.regions.tests.factories import village
+
+_seq = itertools.count(1)
+NPWP = "01.234.567.8-901.000"
+
+
+def bumdes(*, name: str = "", village_=None, kind=OrganisationKind.BUMDES):
+    """A BUMDes and its manager."""
+    organisation = OrganisationFactory(
+        kind=kind, name=name or f"BUMDes Uji {next(_seq)}", village=village_ or village(province="53")
+    )
+    manager = UserFactory()
+    Membership.objects.create(user=manager, organisation=organisation, role=Role.BUMDES_MANAGER)
+    return organisation, manager
+
+
+def member(organisation, **fields):
+    user = UserFactory(**fields)
+    Membership.objects.create(user=user, organisation=organisation, role=Role.MEMBER)
+    return user
+
+
+def facilitator(**fields):
+    user = UserFactory(**fields)
+    desk = OrganisationFactory(kind=OrganisationKind.TRADE_DESK)
+    Membership.objects.create(user=user, organisation=desk, role=Role.EXPORT_FACILITATOR)
+    return user
+
+
+def inspector(**fields):
+    user = UserFactory(**fields)
+    desk = OrganisationFactory(kind=OrganisationKind.TRADE_DESK)
+    Membership.objects.create(user=user, organisation=desk, role=Role.QUALITY_INSPECTOR)
+    return user
+
+
+def buyer(**fields):
+    fields.setdefault("language", "en")
+    return UserFactory(**fields)
+
+
+def exporter(
+    *,
+    name: str = "",
+    hs: tuple[str, ...] = ("1212.99",),
+    capacity: str = "3000",
+    verified: bool = True,
+    languages=("id", "en"),
+) -> tuple[Exporter, object]:
+    """A registered (and by default verified) exporter and its manager."""
+    organisation, manager = bumdes(name=name)
+    row = profiles.exporter_register(
+        actor=manager,
+        organisation=organisation,
+        nib=f"{9120000000000 + next(_seq)}",
+        npwp=NPWP,
+        monthly_capacity_kg=capacity,
+        languages=list(languages),
+        products=[
+            {"hs_code": code, "name": f"Produk {code}", "monthly_capacity_kg": capacity} for code in hs
+        ],
+    )
+    if verified:
+        Exporter.objects.filter(pk=row.pk).update(
+            status=ExporterStatus.VERIFIED, readiness_score=80, verified_at=timezone.now()
+        )
+        row.refresh_from_db()
+    return row, manager
+
+
+def days(n: int):
+    return timezone.localdate() + timedelta(days=n)
+
+
+def kg(value) -> Decimal:
+    return Decimal(str(value))
