@@ -1,4 +1,4 @@
-"""The shipping rate card: what a parcel costs by zone and weight, editable by platform admins.
+"""The shipping rate card (rate engine inputs): what a parcel costs by zone and weight, editable by platform admins.
 
 One card is in force at a time: the newest whose ``valid_from`` has passed. A new price list is a
 new card with a later ``valid_from`` (the old one stays, so yesterday's quotes can be explained);
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.ids import new_public_id
 
-from .zones import Zone
+from ..zones import Zone
 
 # The heaviest parcel the card quotes at all; anything heavier is freight (export desk, a truck).
 ABSOLUTE_MAX_WEIGHT_KG = 1000
@@ -30,6 +30,14 @@ ABSOLUTE_MAX_WEIGHT_KG = 1000
 class ShippingMethod(models.TextChoices):
     DOOR = "door", _("Delivery to the door")
     PICKUP = "pickup", _("Pickup at the service centre")
+
+
+class ServiceLevel(models.TextChoices):
+    """How fast the carrier moves the parcel; the card prices express and economy against regular."""
+
+    ECONOMY = "economy", _("Economy")
+    REGULAR = "regular", _("Regular")
+    EXPRESS = "express", _("Express")
 
 
 def _rupiah(label, help_text=""):
@@ -67,6 +75,35 @@ class RateCard(models.Model):
         _("heaviest parcel (kg)"),
         default=50,
         help_text=_("Heavier parcels are not quoted; they go as freight."),
+    )
+    # The rate engine (``selectors.parcel_quote``): volumetric weight, service level, COD, collection.
+    volumetric_divisor = models.PositiveIntegerField(
+        _("volumetric divisor (cm³ per kg)"),
+        default=6000,
+        help_text=_("Volumetric weight in kg = length × width × height (cm) / this number."),
+    )
+    express_surcharge_percent = models.PositiveSmallIntegerField(
+        _("express surcharge (%)"), default=50, help_text=_("Added to the zone price for express.")
+    )
+    economy_discount_percent = models.PositiveSmallIntegerField(
+        _("economy discount (%)"), default=15, help_text=_("Taken off the zone price for economy.")
+    )
+    cod_fee_percent = models.DecimalField(
+        _("cash on delivery fee (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("3.00"),
+        help_text=_("Of the amount the courier collects from the recipient."),
+    )
+    cod_fee_minimum = models.DecimalField(
+        _("cash on delivery fee, at least"), max_digits=12, decimal_places=0, default=Decimal(2500)
+    )
+    collection_surcharge = models.DecimalField(
+        _("collection surcharge"),
+        max_digits=12,
+        decimal_places=0,
+        default=Decimal(5000),
+        help_text=_("Added when the courier collects the parcel at the sender's door instead of a centre."),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,6 +143,15 @@ class RateCard(models.Model):
                 name="logistics_ratecard_max_weight_range",
             ),
             models.CheckConstraint(condition=Q(currency="IDR"), name="logistics_ratecard_idr"),
+            models.CheckConstraint(
+                condition=Q(volumetric_divisor__gte=1000)
+                & Q(economy_discount_percent__lt=100)
+                & Q(cod_fee_percent__gte=0)
+                & Q(cod_fee_percent__lt=100)
+                & Q(cod_fee_minimum__gte=0)
+                & Q(collection_surcharge__gte=0),
+                name="logistics_ratecard_engine_ranges",
+            ),
         ]
 
     def __str__(self) -> str:

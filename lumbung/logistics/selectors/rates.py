@@ -20,8 +20,8 @@ from lumbung.core.errors import Conflict, ValidationFailed
 from lumbung.core.money import Money
 from lumbung.regions.models import Area, Country
 
-from .models import ABSOLUTE_MAX_WEIGHT_KG, RateCard, ShippingMethod
-from .zones import Zone, zone_between
+from ..models import ABSOLUTE_MAX_WEIGHT_KG, RateCard, ShippingMethod
+from ..zones import Zone, zone_between
 
 GRAMS_PER_KG = 1000
 
