@@ -89,3 +89,47 @@ def days(n: int):
 
 def kg(value) -> Decimal:
     return Decimal(str(value))
+
+
+def rfq(
+    *, buyer_=None, hs_code: str = "1212.99", quantity="2", unit="t", currency="USD", max_quotes=5, **extra
+):
+    from lumbung.export.services import trade
+
+    data = {
+        "buyer": buyer_ or buyer(),
+        "buyer_company": "Hong Kong Wellness Trading Ltd",
+        "product": "Moringa leaf powder",
+        "hs_code": hs_code,
+        "spec": "Mesh 80, moisture below 8%",
+        "quantity": quantity,
+        "unit": unit,
+        "destination_country": "HK",
+        "destination_port": "Hong Kong",
+        "incoterm": "CIF",
+        "target_date": days(60),
+        "currency": currency,
+        "deadline": timezone.now() + timedelta(days=7),
+        "max_quotes": max_quotes,
+    }
+    data.update(extra)
+    return trade.rfq_post(**data)
+
+
+def quote(rfq_, exporter_, manager, **extra):
+    from lumbung.export.services import trade
+
+    data = {
+        "currency": rfq_.currency,
+        "tiers": [{"min_quantity": "1", "unit_price": "6200"}, {"min_quantity": "2", "unit_price": "5900"}],
+        "moq": "1",
+        "incoterm": "CIF",
+        "named_port": "Hong Kong",
+        "lead_time_days": 30,
+        "valid_until": days(20),
+        "deposit_percent": 30,
+        "payment_terms": "30% deposit, 70% against documents",
+        "packaging": "25 kg kraft bags with PE liner",
+    }
+    data.update(extra)
+    return trade.quote_submit(actor=manager, rfq=rfq_, exporter=exporter_, **data)
