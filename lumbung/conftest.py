@@ -75,3 +75,39 @@ def extra_translations(tmp_path, settings) -> Callable[[dict[str, dict[str, str]
         settings.LOCALE_PATHS = [locale_dir, *settings.LOCALE_PATHS]
 
     return install
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def ledger_guards_allow_flush(request):
+    """After a transaction=True test on SQLite, empty the ledger so Django's flush can run.
+
+    The ledger's append-only triggers refuse DELETE (PostgreSQL's flush TRUNCATEs, which they allow).
+    The guards are lifted only for this wipe and put straight back. Requesting ``transactional_db``
+    here makes this teardown run before the flush.
+    """
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    guards = import_module("lumbung.ledger.migrations.0002_append_only_guards")
+    with connection.cursor() as cursor:
+        for sql in guards.SQLITE_UNINSTALL:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM ledger_posting")
+        cursor.execute("DELETE FROM ledger_journalentry")
+        for sql in guards.SQLITE_INSTALL:
+            cursor.execute(sql)

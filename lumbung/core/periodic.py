@@ -17,14 +17,19 @@ class PeriodicJob:
     name: str
     every: timedelta
     func: Callable[[], object]
+    # A job that calls an outside provider manages its own short transactions, so no lock is held
+    # during the call (on SQLite one transaction is the whole database's write lock).
+    atomic: bool = True
 
 
 _jobs: dict[str, PeriodicJob] = {}
 
 
-def periodic(name: str, *, every: timedelta) -> Callable[[Callable[[], object]], Callable[[], object]]:
+def periodic(
+    name: str, *, every: timedelta, atomic: bool = True
+) -> Callable[[Callable[[], object]], Callable[[], object]]:
     def register(func: Callable[[], object]) -> Callable[[], object]:
-        _jobs[name] = PeriodicJob(name=name, every=every, func=func)
+        _jobs[name] = PeriodicJob(name=name, every=every, func=func, atomic=atomic)
         return func
 
     return register

@@ -21,7 +21,10 @@ def job_run(job: PeriodicJob) -> None:
     run.save(update_fields=["last_started_at"])
     error = ""
     try:
-        with transaction.atomic():
+        if job.atomic:
+            with transaction.atomic():
+                job.func()
+        else:
             job.func()
     except Exception:
         error = traceback.format_exc(limit=5)

@@ -128,25 +128,3 @@ def balance(code: str) -> Decimal:
 
     account = LedgerAccount.objects.filter(code=code).first()
     return account.balance if account else Decimal(0)
-
-
-@pytest.fixture
-def ledger_wipe(transactional_db):
-    """For transaction=True tests on SQLite: Django's flush DELETEs rows, which the ledger's append-only
-    triggers refuse (PostgreSQL TRUNCATEs, which they allow). Lift the guards, empty the ledger, put the
-    guards back, before the flush."""
-    yield
-    from importlib import import_module
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    guards = import_module("lumbung.ledger.migrations.0002_append_only_guards")
-    with connection.cursor() as cursor:
-        for sql in guards.SQLITE_UNINSTALL:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM ledger_posting")
-        cursor.execute("DELETE FROM ledger_journalentry")
-        for sql in guards.SQLITE_INSTALL:
-            cursor.execute(sql)

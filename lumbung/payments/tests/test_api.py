@@ -245,7 +245,7 @@ def test_each_money_post_sent_three_times_takes_effect_once(api_world, name):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", REPLAYED)
-def test_three_concurrent_copies_of_a_money_post_take_effect_once(world, ledger_wipe, name):
+def test_three_concurrent_copies_of_a_money_post_take_effect_once(world, name):
     assert connection.vendor == "postgresql"
     build_api_world(world)
     method, path, body, expected = MATRIX[name]

@@ -31,7 +31,7 @@ def wait_for(predicate, *, seconds: float = 30.0):
 
 
 @pytest.fixture
-def gateway_process(live_server, settings, ledger_wipe):
+def gateway_process(live_server, settings):
     with SandboxProcess("gateway", "--api-key", SERVER_KEY) as process:
         settings.LUMBUNG_MIDTRANS_BASE_URL = process.url
         settings.LUMBUNG_MIDTRANS_SERVER_KEY = SERVER_KEY
