@@ -163,7 +163,7 @@ def requeue_grace() -> timedelta:
     return timedelta(seconds=float(getattr(settings, "LUMBUNG_OUTBOX_REQUEUE_GRACE_SECONDS", 60)))
 
 
-@periodic("notify.retry_due", every=timedelta(minutes=1))
+@periodic("notify.retry_due", every=timedelta(minutes=1), atomic=False)
 def messages_retry_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Hand back orphaned claims and queue (after commit) every due message whose task was lost."""
     now = now or timezone.now()

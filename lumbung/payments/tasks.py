@@ -15,7 +15,7 @@ from .services import (
     webhook_events_purge,
 )
 
-periodic("payments.recheck_pending", every=timedelta(minutes=5))(intents_recheck)
-periodic("payments.expire_overdue", every=timedelta(minutes=5))(intents_expire_overdue)
-periodic("payments.retry_refunds", every=timedelta(minutes=5))(refunds_retry_due)
+periodic("payments.recheck_pending", every=timedelta(minutes=5), atomic=False)(intents_recheck)
+periodic("payments.expire_overdue", every=timedelta(minutes=5), atomic=False)(intents_expire_overdue)
+periodic("payments.retry_refunds", every=timedelta(minutes=5), atomic=False)(refunds_retry_due)
 periodic("payments.purge_webhook_events", every=timedelta(days=1))(webhook_events_purge)
