@@ -133,3 +133,43 @@ def quote(rfq_, exporter_, manager, **extra):
     }
     data.update(extra)
     return trade.quote_submit(actor=manager, rfq=rfq_, exporter=exporter_, **data)
+
+
+def contract(
+    *, exporter_=None, manager=None, quantity="2", unit="t", tolerance="5", grades=None, **rfq_extra
+):
+    """A signed contract for moringa leaf powder to Hong Kong (2 t CIF by default)."""
+    from lumbung.export.services import trade
+
+    if exporter_ is None:
+        exporter_, manager = exporter()
+    row = rfq(quantity=quantity, unit=unit, **rfq_extra)
+    trade.rfq_invite(actor=facilitator(), rfq=row, exporter=exporter_) if not row.invites.filter(
+        exporter=exporter_
+    ).exists() else None
+    q = quote(row, exporter_, manager)
+    return (
+        trade.quote_accept(
+            buyer=row.buyer,
+            quote=q,
+            currency=row.currency,
+            tolerance_percent=tolerance,
+            allowed_grades=grades or ["A", "EXPORT_PREMIUM"],
+        ),
+        manager,
+    )
+
+
+def fund_exporter(contract_, amount: int):
+    """Put rupiah in the exporter's payable, as the release of the buyer's money would."""
+    from lumbung.core.money import Money
+    from lumbung.export import accounts
+    from lumbung.ledger.services import Line, account_get_or_create, entry_post
+
+    code = accounts.payable_exporter(contract_.exporter.organisation.public_id)
+    account_get_or_create(code=code, currency="IDR")
+    account_get_or_create(code="equity:opening:IDR", currency="IDR")
+    money = Money(amount, "IDR")
+    entry_post(
+        kind="test.fund", reference="test", lines=[Line("equity:opening:IDR", money), Line(code, -money)]
+    )
