@@ -43,18 +43,20 @@ def balance_derived(account: LedgerAccount) -> Money:
     return Money(account.sign * total, account.currency)
 
 
+def normal_side(expression) -> Case:
+    """SQL: ``expression`` as is on debit-normal accounts, negated on credit-normal ones."""
+    field = DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    return Case(
+        When(type__in=list(DEBIT_NORMAL), then=expression),
+        default=expression * Value(Decimal(-1)),
+        output_field=field,
+    )
+
+
 def derived_balance_expression() -> Case:
     """SQL for "sum of postings on the account's normal side", for annotating accounts."""
-    total = Coalesce(
-        Sum("postings__amount"),
-        Value(Decimal(0)),
-        output_field=DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES),
-    )
-    return Case(
-        When(type__in=list(DEBIT_NORMAL), then=total),
-        default=total * Value(Decimal(-1)),
-        output_field=DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES),
-    )
+    field = DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    return normal_side(Coalesce(Sum("postings__amount"), Value(Decimal(0)), output_field=field))
 
 
 def accounts_of_owner(owner: str | Iterable[str]) -> QuerySet[LedgerAccount]:

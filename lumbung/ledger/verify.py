@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 
-from lumbung.core.money import DECIMAL_PLACES, MAX_DIGITS
-
-from .models import DEBIT_NORMAL, JournalEntry, LedgerAccount, Posting
-from .selectors import derived_balance_expression
+from .models import JournalEntry, LedgerAccount, Posting
+from .selectors import derived_balance_expression, normal_side
 
 HALF_CENT = Decimal("0.005")
 # Names the append-only migration installs (lumbung/ledger/migrations/0002_append_only_guards.py).
@@ -104,7 +102,6 @@ def ledger_verify() -> Report:
         )
     )
     # The cached balance equals the sum of the postings, on the account's normal side.
-    money = DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     report.stale_balances = list(
         LedgerAccount.objects.annotate(derived=derived_balance_expression())
         .annotate(diff=F("balance") - F("derived"))
@@ -119,14 +116,11 @@ def ledger_verify() -> Report:
         .values_list("code", flat=True)
     )
     # Trial balance: debit-side balances minus credit-side balances is zero per currency.
-    signed = Case(
-        When(type__in=list(DEBIT_NORMAL), then=F("balance")),
-        default=F("balance") * Value(Decimal(-1)),
-        output_field=money,
-    )
     report.trial_balance = {
         row["currency"]: row["total"] or Decimal(0)
-        for row in LedgerAccount.objects.values("currency").annotate(total=Sum(signed)).order_by("currency")
+        for row in LedgerAccount.objects.values("currency")
+        .annotate(total=Sum(normal_side(F("balance"))))
+        .order_by("currency")
     }
     report.missing_guards = sorted(GUARDS.get(connection.vendor, set()) - _installed_triggers())
     return report

@@ -228,6 +228,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(900)  # 6,000 steps: about a minute on SQLite, two on PostgreSQL, more on a busy CI box
 def test_ledger_state_machine():
     SEEN.clear()
     run_state_machine_as_test(
