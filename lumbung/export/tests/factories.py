@@ -173,3 +173,53 @@ def fund_exporter(contract_, amount: int):
     entry_post(
         kind="test.fund", reference="test", lines=[Line("equity:opening:IDR", money), Line(code, -money)]
     )
+
+
+def png_upload(name="lot.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 140, 60)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def pdf_upload(name="doc.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lumbung.quality.tests.factories import PDF
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def pooled_contract(*, producers: int = 3, weight="40", quantity="120", **kw):
+    """A contract with its deposit paid, a closed pool of ``producers`` deliveries and one lot."""
+    from datetime import timedelta as td
+
+    from lumbung.export.services import pooling, shipping
+
+    c, manager = contract(quantity=quantity, unit="kg", **kw)
+    desk = facilitator()
+    shipping.deposit_record(actor=desk, contract=c, amount=c.deposit_money, bank_reference="TT-DEP-1")
+    pool = pooling.pool_open(actor=manager, contract=c, grade_prices={"A": "42000"})
+    org = c.exporter.organisation
+    deliveries = [
+        pooling.delivery_record(
+            actor=manager,
+            pool=pool,
+            producer=member(org),
+            weight_kg=weight,
+            grade="A",
+            harvested_on=timezone.localdate() - td(days=5),
+            packed_on=timezone.localdate() - td(days=2),
+        )
+        for _ in range(producers)
+    ]
+    pooling.pool_close(actor=manager, pool=pool)
+    lot = pooling.lot_assemble(
+        actor=manager, pool=pool, deliveries=deliveries, packages=producers, gross_kg="125", marks="LMB/HK/1"
+    )
+    c.refresh_from_db()
+    return c, manager, desk, pool, lot
