@@ -16,14 +16,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.on_after_configure.connect
-def _in_memory_transport_without_a_broker(sender: Celery, **kwargs: object) -> None:
-    # Eager tasks still build a (never used) producer; without a URL kombu would guess amqp://localhost
-    # and warn on every task. The in-memory transport keeps that quiet and can never reach a network.
-    if not sender.conf.broker_url:
-        sender.conf.broker_url = "memory://"
-
-
 @app.on_after_finalize.connect
 def _schedule_periodic_jobs(sender: Celery, **kwargs: object) -> None:
     from lumbung.core.periodic import beat_schedule

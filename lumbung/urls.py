@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from lumbung.api.api import api
 
@@ -23,4 +22,6 @@ urlpatterns = [
     path("", include("lumbung.web.urls")),
 ]
 if not settings.PRODUCTION:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    from lumbung.web.views import media
+
+    urlpatterns.append(path("media/<path:path>", media, name="media"))

@@ -216,13 +216,26 @@ def _orgs(admin: User, people: dict[str, User]) -> dict[str, Organisation]:
     return orgs
 
 
+# Villages of Kecamatan Poncokusumo that the Wonorejo centre serves.
+CENTRE_VILLAGES = ("35.07.07.2005", "35.07.07.2001", "35.07.07.2002", "35.07.07.2003", "35.07.07.2004")
+
+
 def build() -> Cast:
+    from lumbung.centers.demo import demo_centre
+
+    from . import demo_catalog
+
     with transaction.atomic():
         admin = _admin()
         people = _people()
         orgs = _orgs(admin, people)
-        # The regency official sees Kabupaten Malang; the inspector also covers Jawa Timur.
+        # The regency official sees Kabupaten Malang.
         scoped_role_grant(
             actor=admin, phone=people["official_hendra"].phone, role=Role.OFFICIAL, area=_area("35.07")
         )
-    return Cast(admin=admin, people=people, orgs=orgs)
+        demo_centre(
+            organisation=orgs["centre_wonorejo"], villages=list(Area.objects.filter(code__in=CENTRE_VILLAGES))
+        )
+        cast = Cast(admin=admin, people=people, orgs=orgs)
+        demo_catalog.build(cast)
+    return cast

@@ -41,3 +41,13 @@ def home(request):
         "web/home.html",
         {"entry_points": ENTRY_POINTS, "is_demo": settings.LUMBUNG_ENV == "demo"},
     )
+
+
+def media(request, path: str):
+    """Uploaded photos outside production (a CDN or the proxy serves them there).
+
+    Reads MEDIA_ROOT per request, so a changed setting (tests, a moved volume) is honoured.
+    """
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
