@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "lumbung.orders",
     "lumbung.centers",
     "lumbung.export",
+    "lumbung.aftersales",
     "lumbung.web",
     "lumbung.api",
 ]

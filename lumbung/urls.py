@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/", include("lumbung.orders.urls")),
     path("centres/", include("lumbung.centers.urls")),
     path("export/", include("lumbung.export.urls")),
+    path("aftersales/", include("lumbung.aftersales.urls")),
     path("", include("lumbung.catalog.urls")),
     path("", include("lumbung.web.urls")),
 ]

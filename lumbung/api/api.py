@@ -24,6 +24,7 @@ install_error_handlers(api)
 
 def _mount_routers() -> None:
     from lumbung.accounts.api import router as accounts_router
+    from lumbung.aftersales.api import router as aftersales_router
     from lumbung.catalog.api import router as catalog_router
     from lumbung.centers.api import router as centers_router
     from lumbung.export.api import router as export_router
@@ -46,6 +47,7 @@ def _mount_routers() -> None:
     api.add_router("/orders", orders_router)
     api.add_router("/centers", centers_router)
     api.add_router("/export", export_router)
+    api.add_router("/aftersales", aftersales_router)
 
 
 _mount_routers()
