@@ -98,3 +98,102 @@ def contract_pdf(contract) -> bytes:
     for requirement in contract.requirements.all():
         sheet.text(f"- {kinds.get(requirement.kind, requirement.kind)}")
     return sheet.output()
+
+
+def pack_data(contract) -> dict:
+    """The document pack as data: invoice lines, packing list per lot, certificate-of-origin fields."""
+    from .models import ExportLot
+    from .services.documents_rules import coo_kind
+
+    org = contract.exporter.organisation
+    lots = list(ExportLot.objects.filter(pool__contract=contract).prefetch_related("components__delivery"))
+    net = sum((lot.net_kg for lot in lots), Decimal(0))
+    invoiced_kg = net if lots else contract.quantity_kg
+    amount = (invoiced_kg * contract.unit_price_per_kg).quantize(Decimal("0.01"))
+    form, _reason = coo_kind(contract.destination_country)
+    return {
+        "seller": {
+            "name": org.name,
+            "address": org.village.path,
+            "nib": contract.exporter.nib,
+            "npwp": contract.exporter.npwp,
+        },
+        "buyer": {"company": contract.rfq.buyer_company, "name": contract.buyer.get_full_name()},
+        "terms": f"{contract.incoterm} {contract.named_port} (Incoterms 2020)",
+        "payment_terms": contract.payment_terms,
+        "currency": contract.currency,
+        "lines": [
+            {
+                "description": contract.goods,
+                "hs_code": contract.hs_code.code,
+                "quantity_kg": str(invoiced_kg),
+                "unit_price_per_kg": str(contract.unit_price_per_kg),
+                "amount": str(amount),
+            }
+        ],
+        "total": str(amount),
+        "packing": [
+            {
+                "lot": lot.code,
+                "marks": lot.marks,
+                "grade": lot.grade,
+                "packages": lot.packages,
+                "net_kg": str(lot.net_kg),
+                "gross_kg": str(lot.gross_kg),
+                "sub_lots": [c.delivery.public_id for c in lot.components.all()],
+            }
+            for lot in lots
+        ],
+        "certificate_of_origin": {
+            "form": form,
+            "exporter": f"{org.name}, {org.village.path}, Indonesia",
+            "consignee": contract.rfq.buyer_company,
+            "transport": f"{contract.named_port} → {contract.destination_port} ({contract.destination_country})",
+            "hs_code": contract.hs_code.code,
+            "description": contract.goods,
+            "origin_criterion": "WO",  # wholly obtained: grown and processed in the village
+            "gross_weight_kg": str(sum((lot.gross_kg for lot in lots), Decimal(0))),
+            "invoice_number": f"CI-{contract.code}",
+        },
+    }
+
+
+def invoice_pdf(contract, *, commercial: bool) -> bytes:
+    data = pack_data(contract)
+    title = _("Commercial invoice") if commercial else _("Proforma invoice")
+    sheet = Sheet(f"{title} {'CI' if commercial else 'PI'}-{contract.code}")
+    sheet.row(
+        _("Seller"), f"{data['seller']['name']}, {data['seller']['address']} (NPWP {data['seller']['npwp']})"
+    )
+    sheet.row(_("Buyer"), data["buyer"]["company"])
+    sheet.row(_("Terms"), data["terms"])
+    sheet.row(_("Payment"), data["payment_terms"])
+    sheet.table(
+        [_("Goods"), "HS", _("Quantity (kg)"), _("Price / kg"), _("Amount")],
+        [
+            [
+                line["description"][:30],
+                line["hs_code"],
+                line["quantity_kg"],
+                line["unit_price_per_kg"],
+                line["amount"],
+            ]
+            for line in data["lines"]
+        ],
+    )
+    sheet.row(_("Total"), f"{data['currency']} {data['total']}")
+    return sheet.output()
+
+
+def packing_list_pdf(contract) -> bytes:
+    data = pack_data(contract)
+    sheet = Sheet(f"{_('Packing list')} PL-{contract.code}")
+    sheet.row(_("Seller"), data["seller"]["name"])
+    sheet.row(_("Buyer"), data["buyer"]["company"])
+    sheet.table(
+        [_("Lot"), _("Marks"), _("Packages"), _("Net (kg)"), _("Gross (kg)")],
+        [[p["lot"], p["marks"][:24], p["packages"], p["net_kg"], p["gross_kg"]] for p in data["packing"]],
+    )
+    for p in data["packing"]:
+        sheet.text(f"{p['lot']}: {', '.join(p['sub_lots'])}")
+    return sheet.output()

@@ -8,9 +8,10 @@ from ninja import Router
 
 from lumbung.accounts.api_auth import api_auth
 
-from . import pooling, profiles, trade
+from . import pooling, profiles, shipping, trade
 
 router = Router(tags=["export"], auth=api_auth)
 router.add_router("", profiles.router)
 router.add_router("", trade.router)
 router.add_router("", pooling.router)
+router.add_router("", shipping.router)
