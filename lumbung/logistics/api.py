@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lumbung.accounts.api_auth import api_auth
@@ -435,7 +435,7 @@ def batch_create(request: HttpRequest, body: BatchIn):
         )
         if parcels:
             services.batch_add_parcels(batch=batch, parcels=parcels, actor=request.user)
-    return 201, batch_out(batch)
+    return Status(201, batch_out(batch))
 
 
 @router.get("/batches/{public_id}", auth=api_auth, response={200: BatchOut, **ALL_ERRORS}, summary="A batch")
