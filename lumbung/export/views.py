@@ -111,3 +111,32 @@ def exporter_verify(request, public_id: str):
         else:
             return redirect("export:exporter", public_id=row.public_id)
     return render(request, "export/verify.html", {"form": form, "exporter": row})
+
+
+def provenance(request, public_id: str):
+    """The public page a lot's or pack's QR code opens, in the buyer's language (or ?lang=)."""
+    from django.utils import translation
+
+    from .provenance import provenance_for
+
+    found = provenance_for(public_id)
+    if found is None:
+        raise Http404
+    lang = request.GET.get("lang") or found.language
+    if lang not in ("id", "en", "zh-hans"):
+        lang = "en"
+    with translation.override(lang):
+        response = render(request, "export/provenance.html", {"p": found, "lang": lang})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def provenance_qr(request, public_id: str):
+    from django.http import HttpResponse
+
+    from .provenance import provenance_for, provenance_path, qr_svg
+
+    if provenance_for(public_id) is None:
+        raise Http404
+    body = qr_svg(request.build_absolute_uri(provenance_path(public_id)))
+    return HttpResponse(body, content_type="image/svg+xml")

@@ -49,6 +49,7 @@ from ..models import (
     PoolStatus,
     ProducerPayout,
     ProvenanceConsent,
+    RetailPack,
 )
 from ..payout_math import largest_remainder
 from .common import decimal_in, invalid, text_in
@@ -348,3 +349,11 @@ def payout_compute(*, actor, pool: Pool, amount: Money | None = None) -> PayoutR
         run.save(update_fields=["ledger_entry"])
         audit.record("export.payout_computed", actor=actor, obj=run, data={"amount": str(amount.amount)})
     return run
+
+
+def retail_pack_create(*, actor, lot: ExportLot, net_grams: int) -> RetailPack:
+    """A retail pack cut from a lot: it gets its own QR code to the lot's provenance."""
+    require(actor, "export.manage_exporter", lot.pool.exporter)
+    if not 1 <= int(net_grams) <= 50_000:
+        raise invalid("net_grams", _("A retail pack weighs 1 g to 50 kg."))
+    return RetailPack.objects.create(lot=lot, net_grams=int(net_grams))

@@ -194,12 +194,13 @@ def pdf_upload(name="doc.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def pooled_contract(*, producers: int = 3, weight="40", quantity="120", **kw):
+def pooled_contract(*, producers: int = 3, weight="40", quantity=None, **kw):
     """A contract with its deposit paid, a closed pool of ``producers`` deliveries and one lot."""
     from datetime import timedelta as td
 
     from lumbung.export.services import pooling, shipping
 
+    quantity = quantity or str(Decimal(weight) * producers)
     c, manager = contract(quantity=quantity, unit="kg", **kw)
     desk = facilitator()
     shipping.deposit_record(actor=desk, contract=c, amount=c.deposit_money, bank_reference="TT-DEP-1")
