@@ -350,5 +350,25 @@ class StockMovement(models.Model):
         raise RuntimeError("stock movements are append-only")
 
 
+class SearchWord(models.Model):
+    """Every Latin word that appears in some product's search text, once: the typo vocabulary.
+
+    A typed word nothing contains ("kacng") is first corrected against this small table (pg_trgm
+    word similarity over a trigram index), then searched by the corrected words' stems through the
+    full-text index. Comparing the typo with the text of every product instead costs a trigram scan
+    of the whole catalogue. Kept by ``search_refresh``; words are never removed (a stale word only
+    corrects to something that finds nothing).
+    """
+
+    word = models.CharField(max_length=64, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word
+
+
 def current_language_suffix() -> str:
     return LANGUAGE_SUFFIX.get((get_language() or "id").lower(), "id")

@@ -1,8 +1,9 @@
 """Product search and browse: one query builder for both databases, with cursor pagination.
 
 Matching, per query term (stemmed, see ``stemmer``):
-- PostgreSQL: the stemmed full-text vector, OR a trigram word-similarity hit on the unstemmed text
-  (typos: "kacng" → kacang), OR a substring hit for Chinese ("核桃" in "山核桃仁");
+- PostgreSQL: the stemmed full-text vector, OR a substring hit for Chinese ("核桃" in "山核桃仁");
+  a word nothing contains (typos: "kacng") is first corrected against the vocabulary of catalogue
+  words (``SearchWord``, pg_trgm word similarity), and the corrected words' forms are searched;
 - SQLite: the stemmed text contains the word, or the text contains the Chinese run.
 A product must match enough of the terms ("minimum should match": 1 of 1-2, 2 of 3, 3 of 4...),
 and is ranked by how many it matched, then newest. Pages are keyset cursors, never OFFSET.
@@ -10,6 +11,7 @@ and is ranked by how many it matched, then newest. Pages are keyset cursors, nev
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from django.db.models import BooleanField, Case, IntegerField, Prefetch, Q, Quer
 from django.db.models.expressions import RawSQL
 
 from .models import Category, Photo, Product, Variant
-from .stemmer import Term, query_terms
+from .stemmer import Term, query_terms, word_forms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 CURSOR_SALT = "lumbung.catalog.cursor"
@@ -97,28 +99,25 @@ _FTS = (
 
 def _fts(forms: list[str]) -> RawSQL:
     """The indexed full-text test (GIN on the stemmed column) for any of ``forms``."""
-    # Constant SQL; the only value is a bound parameter (forms are [a-z0-9] tokens).
-    return RawSQL(_FTS, [" | ".join(forms)], output_field=BooleanField())  # noqa: S611
+    return _fts_query(" | ".join(forms))
 
 
-def _fuzzy(term: Term) -> RawSQL:
-    """pg_trgm word similarity of the typed word to the unstemmed text (threshold set in _fetch)."""
-    return RawSQL("%s <%% catalog_product.search_document", [term.raw], output_field=BooleanField())
+def _fts_query(tsquery: str) -> RawSQL:
+    # Constant SQL; the only value is a bound parameter (built from [a-z0-9] forms, | & and brackets).
+    return RawSQL(_FTS, [tsquery], output_field=BooleanField())  # noqa: S611
 
 
-def _term_condition(term: Term, *, fuzzy: bool = False):
+def _term_condition(term: Term):
     """Does the product match this one term? Cheap per-row tests, used for the score."""
     if term.cjk:
         return Q(search_document__contains=term.raw)
     condition = Q()
     for form in term.forms:
         condition |= Q(search_stemmed__contains=f" {form} ")
-    if fuzzy:
-        condition |= Q(_fuzzy(term))
     return condition
 
 
-def _any_term(terms: list[Term], fuzzy: list[bool]) -> Q:
+def _any_term(terms: list[Term]) -> Q:
     """Does the product match at least one term? On PostgreSQL, written so the GIN indexes serve it."""
     if not _postgres():
         match = Q()
@@ -127,12 +126,51 @@ def _any_term(terms: list[Term], fuzzy: list[bool]) -> Q:
         return match
     latin = [form for term in terms if not term.cjk for form in term.forms]
     match = Q(_fts(latin)) if latin else Q(pk__in=[])
-    for term, is_fuzzy in zip(terms, fuzzy, strict=True):
+    for term in terms:
         if term.cjk:
             match |= Q(search_document__contains=term.raw)
-        elif is_fuzzy:
-            match |= Q(_fuzzy(term))
     return match
+
+
+def _at_least(terms: list[Term], k: int) -> Q:
+    """Matches at least ``k`` of the terms: an OR of ANDs that the GIN indexes serve (one tsquery for
+    the Latin words, e.g. "(kopi) & (robusta)" for 2 of 2; a substring test for each Chinese one)."""
+    latin_groups: list[str] = []
+    match = Q(pk__in=[])
+    for combo in itertools.combinations(terms, k):
+        latin = " & ".join("(" + " | ".join(t.forms) + ")" for t in combo if not t.cjk)
+        cjk = [t.raw for t in combo if t.cjk]
+        if not cjk:
+            latin_groups.append(f"({latin})")
+            continue
+        condition = Q(_fts_query(latin)) if latin else Q()
+        for raw in cjk:
+            condition &= Q(search_document__contains=raw)
+        match |= condition
+    if latin_groups:
+        match |= Q(_fts_query(" | ".join(latin_groups)))
+    return match
+
+
+def _relevance_rows(qs: QuerySet[Product], terms: list[Term], score, key: list[Any] | None, need: int):
+    """One page in (score desc, id desc) order, a score tier at a time, best tier first.
+
+    Scoring every match and sorting them all costs a read of each matching row (tens of thousands
+    for "kopi" in a big catalogue). Within one tier the order is just "newest first", which the
+    planner serves by walking the id index and stopping after ``need`` rows, or from the GIN index
+    when the tier is small. Same rows, same order, same cursor as the single query."""
+    top, below = len(terms), None
+    if key:
+        top, below = min(int(key[0]), len(terms)), int(key[1])
+    rows: list[Product] = []
+    for k in range(top, required_matches(len(terms)) - 1, -1):
+        tier = qs.filter(_at_least(terms, k)).annotate(score=score).filter(score=k)
+        if below is not None and k == top:
+            tier = tier.filter(id__lt=below)
+        rows += list(tier.order_by("-id")[: need - len(rows)])
+        if len(rows) >= need:
+            break
+    return rows
 
 
 def typo_tolerant(term: Term) -> bool:
@@ -202,18 +240,46 @@ def _decode(cursor: str, sort: str) -> list[Any] | None:
     return data["k"]
 
 
-# How alike a typed word and a word in the text must be (pg_trgm word_similarity, 0..1). The default
+# How alike a typed word and a catalogue word must be (pg_trgm word_similarity, 0..1). The default
 # 0.6 misses "kacng" → kacang (0.5); measured in tests/relevance_cases.py.
 WORD_SIMILARITY = 0.5
 
 
-def _fetch(qs: QuerySet[Product], *, typos: bool) -> list[Product]:
-    if not typos:
-        return list(qs)
+def corrected(term: Term) -> Term:
+    """The term with the forms of every catalogue word within typo distance added ("kacng" → kacang).
+
+    One query on the small vocabulary table through its trigram index; the forms are then matched
+    by the full-text index like any other word."""
     with transaction.atomic(), connection.cursor() as cursor:
         # SET LOCAL: only for this transaction, so pooled connections keep the default.
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
-        return list(qs)
+        cursor.execute("SELECT word FROM catalog_searchword WHERE %s <%% word", [term.raw])
+        words = sorted(row[0] for row in cursor.fetchall())
+    forms = dict.fromkeys(term.forms)
+    for word in words:
+        forms.update(dict.fromkeys(word_forms(word)))
+    return Term(raw=term.raw, forms=tuple(forms))
+
+
+def _ordered(qs: QuerySet[Product], sort: str, key: list[Any] | None) -> QuerySet[Product]:
+    """``qs`` in the sort's order, after the cursor's key (keyset pagination, never OFFSET)."""
+    if sort == "relevance":
+        if key:
+            qs = qs.filter(Q(score__lt=key[0]) | Q(score=key[0], id__lt=key[1]))
+        return qs.order_by("-score", "-id")
+    if sort == "price_asc":
+        if key:
+            price = Decimal(key[0])
+            qs = qs.filter(Q(price_from__gt=price) | Q(price_from=price, id__gt=key[1]))
+        return qs.order_by("price_from", "id")
+    if sort == "price_desc":
+        if key:
+            price = Decimal(key[0])
+            qs = qs.filter(Q(price_from__lt=price) | Q(price_from=price, id__lt=key[1]))
+        return qs.order_by("-price_from", "-id")
+    if key:
+        qs = qs.filter(id__lt=key[0])
+    return qs.order_by("-id")
 
 
 def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Page:
@@ -225,11 +291,12 @@ def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Pa
     terms = query_terms(params.q)
     if params.q.strip() and not terms:
         return Page(items=[], terms=[])
+    filtered = qs
     if terms:
         published = Product.objects.filter(is_published=True)
-        fuzzy = [_needs_fuzzy(term, published) for term in terms]
-        conditions = [_term_condition(term, fuzzy=f) for term, f in zip(terms, fuzzy, strict=True)]
-        any_match = _any_term(terms, fuzzy)
+        matched = [corrected(term) if _needs_fuzzy(term, published) else term for term in terms]
+        conditions = [_term_condition(term) for term in matched]
+        any_match = _any_term(matched)
         score = sum(
             (
                 Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -239,31 +306,15 @@ def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Pa
         )
         qs = qs.filter(any_match).annotate(score=score).filter(score__gte=required_matches(len(terms)))
     else:
-        fuzzy = []
         qs = qs.annotate(score=Value(0, output_field=IntegerField()))
     key = _decode(params.cursor, sort)
     try:
-        if sort == "relevance":
-            if key:
-                qs = qs.filter(Q(score__lt=key[0]) | Q(score=key[0], id__lt=key[1]))
-            qs = qs.order_by("-score", "-id")
-        elif sort == "price_asc":
-            if key:
-                price = Decimal(key[0])
-                qs = qs.filter(Q(price_from__gt=price) | Q(price_from=price, id__gt=key[1]))
-            qs = qs.order_by("price_from", "id")
-        elif sort == "price_desc":
-            if key:
-                price = Decimal(key[0])
-                qs = qs.filter(Q(price_from__lt=price) | Q(price_from=price, id__lt=key[1]))
-            qs = qs.order_by("-price_from", "-id")
+        if sort == "relevance" and terms and _postgres():
+            rows = _relevance_rows(filtered, matched, score, key, limit + 1)
         else:
-            if key:
-                qs = qs.filter(id__lt=key[0])
-            qs = qs.order_by("-id")
+            rows = list(_ordered(qs, sort, key)[: limit + 1])
     except (InvalidOperation, TypeError, IndexError, ValueError):
         return Page(items=[], terms=terms)
-    rows = _fetch(qs[: limit + 1], typos=any(fuzzy))
     next_cursor = ""
     if len(rows) > limit:
         rows = rows[:limit]

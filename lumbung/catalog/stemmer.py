@@ -70,6 +70,15 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def vocabulary(text: str) -> set[str]:
+    """The words of a text as pg_trgm splits it (runs of letters and digits), for the typo vocabulary:
+    3 to 64 characters with at least one letter (a shorter word is never within typo distance)."""
+    return {w for w in _WORD.findall(fold(text)) if 3 <= len(w) <= 64 and not w.isdigit()}
+
+
 def _syllables(word: str) -> int:
     return len(_VOWELS.findall(word))
 

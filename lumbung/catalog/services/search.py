@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ..models import Category, Product, Shop
-from ..stemmer import fold, stemmed_text
+from django.db import connection
+
+from ..models import Category, Product, SearchWord, Shop
+from ..stemmer import fold, stemmed_text, vocabulary
 
 
 def _category_names(category: Category) -> list[str]:
@@ -44,6 +46,33 @@ def search_refresh(*, product: Product) -> None:
     Product.objects.filter(pk=product.pk).update(**fields)
     for name, value in fields.items():
         setattr(product, name, value)
+    search_words_add(text=fields["search_document"])
+
+
+def search_words_add(*, text: str) -> None:
+    """Add the text's words to the typo vocabulary (one INSERT ... ON CONFLICT DO NOTHING)."""
+    words = sorted(vocabulary(text))
+    if words:
+        SearchWord.objects.bulk_create([SearchWord(word=w) for w in words], ignore_conflicts=True)
+
+
+# The same split as stemmer.vocabulary(), in SQL, over the already folded search_document.
+_REBUILD_SQL = """
+INSERT INTO catalog_searchword (word)
+SELECT DISTINCT w FROM catalog_product, regexp_split_to_table(search_document, '[^a-z0-9]+') AS w
+WHERE length(w) BETWEEN 3 AND 64 AND w ~ '[a-z]'
+ON CONFLICT DO NOTHING
+"""
+
+
+def search_words_rebuild() -> None:
+    """Fill the typo vocabulary from every product (after a bulk load or restore)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_REBUILD_SQL)
+        return
+    for text in Product.objects.values_list("search_document", flat=True).iterator(chunk_size=2000):
+        search_words_add(text=text)
 
 
 def search_refresh_shop(*, shop: Shop) -> None:
