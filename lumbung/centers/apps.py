@@ -6,4 +6,5 @@ class CentersConfig(AppConfig):
     label = "centers"
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permission rules)
+        from . import handlers, rules  # noqa: F401  (permission rules, logistics event handlers)
+        from .services import lastmile  # noqa: F401  (periodic job: uncollected parcels go back)

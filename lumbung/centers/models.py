@@ -142,3 +142,158 @@ class CashDeposit(models.Model):
     @property
     def money(self) -> Money:
         return Money(self.amount, self.currency)
+
+
+class DropOff(models.Model):
+    """A seller brought the goods of a paid order to the counter: weighed, checked, accepted or not.
+
+    An accepted drop-off made the order's parcel (logistics) and moved the order to handed over; a
+    rejected one changed nothing but told the seller what to fix. One accepted drop-off per order.
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="drop_offs")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    weight_grams = models.PositiveIntegerField(_("weighed (g)"))
+    declared_weight_g = models.PositiveIntegerField(_("declared (g)"))
+    # The scale was far from the declared weight and the agent confirmed it anyway.
+    weight_flagged = models.BooleanField(default=False)
+    items_counted = models.PositiveIntegerField(_("items counted"))
+    count_ok = models.BooleanField(_("count matches the order"))
+    condition_ok = models.BooleanField(_("goods in good condition"))
+    standards_ok = models.BooleanField(_("standards mark present"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    parcel = models.ForeignKey(
+        "logistics.Parcel", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(outcome="accepted"), name="centers_dropoff_accepted_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="accepted", parcel__isnull=False)
+                | Q(outcome="rejected", parcel__isnull=True),
+                name="centers_dropoff_parcel_iff_accepted",
+            ),
+        ]
+        verbose_name = _("drop-off")
+        verbose_name_plural = _("drop-offs")
+
+    def __str__(self) -> str:
+        return f"{self.centre} {self.order_id} {self.outcome}"
+
+
+class PickupCode(models.Model):
+    """The 6-digit code that lets the recipient collect a parcel (or sign for it at the door).
+
+    Only its salted HMAC is kept. Single use; it expires after ``LUMBUNG_PICKUP_DAYS``.
+    """
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="pickup_codes")
+    parcel = models.OneToOneField("logistics.Parcel", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pickup code")
+        verbose_name_plural = _("pickup codes")
+
+    def __str__(self) -> str:
+        return f"pickup {self.parcel_id}"
+
+    def is_open(self, at=None) -> bool:
+        return self.used_at is None and self.expires_at > (at or timezone.now())
+
+
+class DeliveryProof(models.Model):
+    """How a centre's agent proved a door delivery: the recipient's code, a photo or a signed name."""
+
+    class Kind(models.TextChoices):
+        CODE = "code", _("pickup code")
+        PHOTO = "photo", _("photo")
+        SIGNATURE = "signature", _("signed name")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="+")
+    parcel = models.OneToOneField("logistics.Parcel", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    signature_name = models.CharField(_("signed by"), max_length=120, blank=True)
+    # A small WebP (at most 640 px, re-encoded here): enough to see the parcel at the door.
+    photo_webp = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("delivery proof")
+        verbose_name_plural = _("delivery proofs")
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id} {self.kind}"
+
+
+class AssistedAct(models.Model):
+    """Something an agent did for a villager at the counter, under the villager's consent (ActingFor).
+
+    The audit log holds the act as well (``accounts.assisted_act_record``); this row is the receipt
+    the villager takes home (printable slip, SMS when they have a phone).
+    """
+
+    class Kind(models.TextChoices):
+        ORDER = "order", _("order placed")
+        CASH = "cash", _("cash paid")
+        LISTING = "listing", _("product listed")
+        ACCEPT = "accept", _("order accepted for the seller")
+        COMPLAINT = "complaint", _("complaint filed")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="assisted_acts")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    villager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    grant = models.ForeignKey("accounts.ActingFor", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=255)
+    amount = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    idempotency_key = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "idempotency_key"], name="centers_assisted_act_key")
+        ]
+        verbose_name = _("assisted act")
+        verbose_name_plural = _("assisted acts")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.summary}"
+
+    @property
+    def money(self) -> Money | None:
+        return Money(self.amount, self.currency) if self.amount is not None and self.currency else None

@@ -24,9 +24,9 @@ from lumbung.ledger.chart import owner_of_org
 from lumbung.ledger.services import Line, account_get_or_create, entry_post
 from lumbung.regions.models import Area, Level
 
-from .accounts import BANK_ACCOUNT
-from .models import WEEKDAYS, CashDeposit, ServiceCentre
-from .selectors import DEPOSIT_KIND
+from ..accounts import BANK_ACCOUNT
+from ..models import WEEKDAYS, CashDeposit, ServiceCentre
+from ..selectors import DEPOSIT_KIND
 
 HOURS_FIELDS = tuple(field for field, _label in WEEKDAYS)
 
