@@ -32,6 +32,9 @@ def home(request):
         {
             "mine": selectors.exporters_managed_by(user),
             "rfqs": selectors.rfqs_for_buyer(user)[:20],
+            "invited": [
+                r for e in selectors.exporters_managed_by(user) for r in selectors.rfqs_for_exporter(e)[:20]
+            ],
             "contracts": selectors.contracts_visible(user)[:50],
             "facilitator": is_facilitator(user),
             "to_verify": selectors.exporters_all().exclude(status="verified") if is_facilitator(user) else [],
