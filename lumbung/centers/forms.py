@@ -39,3 +39,139 @@ class DepositForm(forms.Form):
     )
     bank_reference = forms.CharField(label=_("Bank slip number"), max_length=64)
     form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+
+class CodeLookupForm(forms.Form):
+    q = forms.CharField(
+        label=_("Order or parcel code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class IntakeForm(forms.Form):
+    order = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    weight_grams = forms.IntegerField(
+        label=_("Weight on the scale (g)"),
+        min_value=1,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    items_counted = forms.IntegerField(
+        label=_("Items counted"),
+        min_value=0,
+        max_value=100_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    count_ok = forms.BooleanField(label=_("The count matches the order"), required=False)
+    condition_ok = forms.BooleanField(
+        label=_("The goods are in good condition and well packed"), required=False
+    )
+    standards_ok = forms.BooleanField(
+        label=_("The standards mark (PIRT, halal…) is on the pack"), required=False
+    )
+    weight_confirmed = forms.BooleanField(label=_("I weighed again: the weight is right"), required=False)
+    reason = forms.CharField(
+        label=_("What the seller must fix (when rejecting)"), max_length=255, required=False
+    )
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+
+class PickupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pickup code the buyer shows"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+
+class DoorProofForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pickup code"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    signature_name = forms.CharField(
+        label=_("or the name the recipient signed"), max_length=120, required=False
+    )
+    photo = forms.ImageField(label=_("or a photo of the parcel at the door"), required=False)
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+
+class VillagerPhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Villager's phone number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    purpose = forms.ChoiceField(label=_("What you will do"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from lumbung.accounts.models import AssistPurpose
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [(p, AssistPurpose(p).label) for p in ("buy", "sell")]
+
+
+class VillagerNoPhoneForm(forms.Form):
+    name = forms.CharField(label=_("Name of the villager without a phone"), max_length=120)
+
+
+class InPersonConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("What you will do"), choices=())
+    consent_note = forms.CharField(
+        label=_("What you checked and what the villager signed"),
+        max_length=255,
+        help_text=_("e.g. KTP checked, thumbprint on slip #123"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from lumbung.accounts.models import AssistPurpose
+
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [(p, AssistPurpose(p).label) for p in ("buy", "sell")]
+
+
+class ConsentCodeForm(forms.Form):
+    grant = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    code = forms.CharField(
+        label=_("Code the villager reads out"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class AssistedOrderForm(forms.Form):
+    variant = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=999,
+        initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+
+class OrderActForm(forms.Form):
+    order = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+
+class AssistedListingForm(forms.Form):
+    shop = forms.ChoiceField(label=_("Shop"), choices=())
+    category = forms.ChoiceField(label=_("Category"), choices=())
+    name = forms.CharField(label=_("Product name"), max_length=120)
+    price = forms.DecimalField(label=_("Price"), min_value=1, max_digits=14, decimal_places=0)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=100_000)
+    weight_grams = forms.IntegerField(label=_("Weight of one (g)"), min_value=1, max_value=1_000_000)
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+    def __init__(self, *args, shops=(), categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shop"].choices = [(s.public_id, s.name) for s in shops]
+        self.fields["category"].choices = [
+            (c.slug, c.name()) if callable(getattr(c, "name", None)) else (c.slug, c.slug) for c in categories
+        ]

@@ -163,3 +163,137 @@ def cash_up(*, centre: ServiceCentre, day: date | None = None) -> CashUp:
         .order_by("-created_at", "-id")
     )
     return CashUp(centre, day, opening, received, paid_out, deposited, closing, lines, deposits)
+
+
+# --- the counter (console) ----------------------------------------------------------------------------
+
+
+def drop_offs_on(centre: ServiceCentre, day: date | None = None):
+    from .models import DropOff
+
+    start, end = day_bounds(centre, day or centre_today(centre))
+    return (
+        DropOff.objects.filter(centre=centre, created_at__gte=start, created_at__lt=end)
+        .select_related("order", "parcel", "agent")
+        .order_by("-created_at", "-id")
+    )
+
+
+def parcels_waiting_pickup(centre: ServiceCentre):
+    from lumbung.logistics.models import Parcel
+    from lumbung.logistics.status import P
+
+    return Parcel.objects.filter(destination_centre=centre.organisation, status=P.READY_FOR_PICKUP).order_by(
+        "status_changed_at", "pk"
+    )
+
+
+def parcels_incoming(centre: ServiceCentre):
+    """On their way to this centre (or at it, not yet on the shelf / out for delivery)."""
+    from lumbung.logistics.models import Parcel
+    from lumbung.logistics.status import P
+
+    return Parcel.objects.filter(
+        destination_centre=centre.organisation,
+        status__in=[
+            P.HANDED_TO_CARRIER,
+            P.IN_TRANSIT,
+            P.AT_DESTINATION_HUB,
+            P.OUT_FOR_DELIVERY,
+            P.FAILED_DELIVERY,
+        ],
+    ).order_by("status_changed_at", "pk")
+
+
+def parcels_to_batch(centre: ServiceCentre):
+    from lumbung.logistics.selectors import parcels_ready_to_batch
+
+    return parcels_ready_to_batch(centre=centre.organisation)
+
+
+def parcel_for_counter(centre: ServiceCentre, code: str):
+    """A parcel by its label code (LBG-…), or by the order code it carries; any centre's (callers check)."""
+    from lumbung.logistics.selectors import parcel_by_code, parcels_by_reference
+    from lumbung.orders.selectors import order_by_code
+
+    text = "".join((code or "").split())
+    if not text:
+        return None
+    parcel = parcel_by_code(text)
+    if parcel is None:
+        order = order_by_code(text)
+        if order is not None:
+            parcel = parcels_by_reference(order.escrow_reference).order_by("-created_at", "-pk").first()
+    return parcel
+
+
+def assisted_acts(centre: ServiceCentre, *, villager=None, day: date | None = None):
+    from .models import AssistedAct
+
+    qs = AssistedAct.objects.filter(centre=centre).select_related("villager", "agent", "order")
+    if villager is not None:
+        qs = qs.filter(villager=villager)
+    if day is not None:
+        start, end = day_bounds(centre, day)
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class CommissionView:
+    """The centre's commission account line by line (credits at completion, claw-backs on refunds),
+    and what assisted or pickup orders not yet completed will earn."""
+
+    balance: Money
+    lines: list[ledger_selectors.StatementLine]
+    pending: list  # orders of this centre not completed yet, each with its commission
+
+
+def commission(centre: ServiceCentre, *, limit: int = 50) -> CommissionView:
+    from lumbung.orders.models import Order
+
+    from .accounts import commission_account_code
+
+    currency = centre.currency
+    account = ledger_selectors.account_find(commission_account_code(centre.public_id))
+    lines: list = []
+    balance = Money.zero(currency)
+    if account is not None:
+        lines = ledger_selectors.statement(account=account, limit=limit).lines
+        balance = ledger_selectors.balance(account)
+    pending = list(
+        Order.objects.filter(
+            commission_org=centre.organisation,
+            status__in=["paid", "accepted", "handed_over", "in_transit", "delivered"],
+            centre_commission__gt=0,
+        ).order_by("-placed_at")[:limit]
+    )
+    return CommissionView(balance, lines, pending)
+
+
+def pickups_of_buyer(user):
+    """The buyer's own parcels on a centre's shelf (or on the way to one), with their orders."""
+    from lumbung.logistics.models import Parcel
+    from lumbung.logistics.status import P
+    from lumbung.orders.models import Order
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    orders = {
+        f"order:{o.public_id}": o
+        for o in Order.objects.filter(buyer=user, shipping_method="pickup").select_related(
+            "pickup_centre__organisation"
+        )
+    }
+    parcels = Parcel.objects.filter(
+        reference__in=list(orders),
+        status__in=[
+            P.HANDED_TO_CARRIER,
+            P.IN_TRANSIT,
+            P.AT_DESTINATION_HUB,
+            P.READY_FOR_PICKUP,
+            P.ACCEPTED_AT_CENTRE,
+            P.BATCHED,
+        ],
+    ).order_by("-status_changed_at")
+    return [(parcel, orders[parcel.reference]) for parcel in parcels]
