@@ -15,13 +15,13 @@ from .status import FINAL_PARCEL_STATES
 log = logging.getLogger(__name__)
 
 
-@periodic("logistics.book_pending_shipments", every=timedelta(minutes=10))
+@periodic("logistics.book_pending_shipments", every=timedelta(minutes=10), atomic=False)
 def book_pending_shipments() -> int:
     """Book the parcels whose carrier did not answer when their batch closed."""
     return shipments_book_pending()
 
 
-@periodic("logistics.refresh_tracking", every=timedelta(hours=1))
+@periodic("logistics.refresh_tracking", every=timedelta(hours=1), atomic=False)
 def refresh_tracking() -> int:
     """Poll tracking for live shipments, in case a webhook was lost. Returns new events stored."""
     shipments = (
