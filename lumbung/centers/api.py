@@ -162,3 +162,6 @@ def deposit_create(
         func=record,
     )
     return Status(answer.status_code, answer.body)
+
+
+from . import api_counter  # noqa: E402, F401  (the counter's operations on the same router)
