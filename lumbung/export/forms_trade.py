@@ -88,3 +88,15 @@ class DeliveryForm(forms.Form):
             organisation=pool.exporter.organisation, role=Role.MEMBER, is_active=True
         ).values("user")
         self.fields["producer"].queryset = User.objects.filter(pk__in=members).order_by("name")
+
+
+class InspectionForm(forms.Form):
+    passed = forms.BooleanField(label=_("the lot passes"), required=False)
+    samples = forms.IntegerField(label=_("samples drawn"), min_value=1, max_value=100)
+    checklist = forms.CharField(
+        label=_("checks, one per line (start a line with ! if it failed)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    moisture_pct = forms.DecimalField(label=_("moisture (%)"), decimal_places=2, required=False)
+    photo = forms.FileField(label=_("photo"), required=False)
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

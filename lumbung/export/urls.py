@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_trade
+from . import views, views_actions, views_trade
 
 app_name = "export"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("rfqs/<str:public_id>/", views_trade.rfq_detail, name="rfq"),
     path("quotes/<str:public_id>/<str:action>/", views_trade.quote_act, name="quote_act"),
     path("contracts/<str:public_id>/", views_trade.contract_detail, name="contract"),
+    path("contracts/<str:public_id>/do/<str:action>/", views_actions.contract_action, name="contract_action"),
+    path("pools/<str:public_id>/lots/", views_actions.lot_assemble, name="lot_assemble"),
+    path("lots/<str:public_id>/inspect/", views_actions.lot_inspect, name="lot_inspect"),
     path("contracts/<str:public_id>/<str:name>.pdf", views_trade.contract_pdf, name="contract_pdf"),
     path("pools/<str:public_id>/", views_trade.pool_detail, name="pool"),
     path("producer/", views_trade.producer_home, name="producer"),

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lumbung.core.errors import DomainError
+from lumbung.core.idempotency import new_form_key
 from lumbung.core.permissions import can
 
 from . import pdfs, selectors
@@ -189,6 +190,11 @@ def contract_detail(request, public_id: str):
             "doc_form": doc_form,
             "ship_form": ship_form,
             "facilitator": is_facilitator(request.user),
+            "manages": manages,
+            "is_buyer": contract.buyer_id == request.user.pk,
+            "form_key": new_form_key(),
+            "paid": set(contract.payments.values_list("kind", flat=True)),
+            "claims": contract.claims.all(),
         },
     )
 
@@ -255,6 +261,8 @@ def pool_detail(request, public_id: str):
             "accepted": pooling.accepted_kg(pool),
             "deliveries": deliveries,
             "lots": pool.lots.all() if full else [],
+            "may_inspect": any(can(request.user, "export.inspect", lot) for lot in pool.lots.all()[:1]),
+            "grades": sorted(pool.grade_prices),
             "pledge_form": pledge_form,
             "delivery_form": delivery_form,
             "manages": manages,
