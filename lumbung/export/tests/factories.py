@@ -63,6 +63,7 @@ def exporter(
     languages=("id", "en"),
 ) -> tuple[Exporter, object]:
     """A registered (and by default verified) exporter and its manager."""
+    hs_codes_reseed()
     organisation, manager = bumdes(name=name)
     row = profiles.exporter_register(
         actor=manager,
@@ -81,6 +82,21 @@ def exporter(
         )
         row.refresh_from_db()
     return row, manager
+
+
+def hs_codes_reseed() -> None:
+    """A transactional test flushes tables, data migrations included: put the HS table back."""
+    from lumbung.export.hs_codes import HS_CODES
+    from lumbung.export.models import HsCode
+
+    if HsCode.objects.exists():
+        return
+    HsCode.objects.bulk_create(
+        [
+            HsCode(code=code, chapter=code[:2], description_id=d_id, description_en=d_en, description_zh=d_zh)
+            for code, d_id, d_en, d_zh in HS_CODES
+        ]
+    )
 
 
 def days(n: int):
