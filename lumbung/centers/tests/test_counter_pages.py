@@ -21,6 +21,12 @@ from .factories import platform_admin
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    """Read the pages in English (the source strings), whatever the catalogs hold."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 PEOPLE = ["anonymous", "agent", "other_agent", "buyer", "other_buyer", "staff"]
 
 
