@@ -21,6 +21,7 @@ from .factories import platform_admin
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def english(client, settings):
     """Read the pages in English (the source strings), whatever the catalogs hold."""
