@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from . import services
 from .models import Category, Photo, Product, Shop, StockMovement, Variant
+from .query import categories_changed
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,6 +28,10 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         services.search_refresh_category(category=obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        categories_changed()
 
 
 @admin.register(Shop)

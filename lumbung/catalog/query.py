@@ -20,9 +20,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+
+from lumbung.regions.models import Area
 
 from .models import Category, Photo, Product, Variant
 from .stemmer import Term, query_terms, word_forms
@@ -77,13 +80,41 @@ def parse_price(value: Any, currency: str = "IDR") -> Decimal | None:
     return amount if amount is not None and amount.is_finite() else None
 
 
+# Read-through caching of small, rarely changed lookups (the category tree, typo corrections).
+# Off unless settings.CATALOG_CACHE_SECONDS > 0; the category services clear the tree on change.
+CATEGORIES_CACHE_KEY = "catalog:categories:v1"
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "CATALOG_CACHE_SECONDS", 0) or 0)
+
+
+def all_categories() -> list[Category]:
+    """Every category, active or not, in tree order: one small query (or the cache)."""
+    seconds = cache_seconds()
+    nodes = cache.get(CATEGORIES_CACHE_KEY) if seconds else None
+    if nodes is None:
+        nodes = list(Category.objects.order_by("position", "name_id"))
+        if seconds:
+            cache.set(CATEGORIES_CACHE_KEY, nodes, seconds)
+    return nodes
+
+
+def categories_changed() -> None:
+    cache.delete(CATEGORIES_CACHE_KEY)
+
+
 def category_and_descendants(slug: str) -> list[int]:
-    root = Category.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    nodes = all_categories()
+    root = next((node.pk for node in nodes if node.slug == slug), None)
     if root is None:
         return []
+    children: dict[int | None, list[int]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node.pk)
     ids, frontier = [root], [root]
     while frontier:
-        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [kid for pk in frontier for kid in children.get(pk, [])]
         ids += frontier
     return ids
 
@@ -186,15 +217,35 @@ def _needs_fuzzy(term: Term, published: QuerySet[Product]) -> bool:
     return not published.filter(_fts(list(term.forms))).exists()
 
 
+def _matched(term: Term, published: QuerySet[Product]) -> Term:
+    """The term as searched: corrected when it is a typo. Cached per word when caching is on."""
+    seconds = cache_seconds()
+    key = f"catalog:term:v1:{term.raw}"
+    if seconds and len(key) < 200:
+        forms = cache.get(key)
+        if forms is not None:
+            return Term(raw=term.raw, forms=tuple(forms))
+    matched = corrected(term) if _needs_fuzzy(term, published) else term
+    if seconds and len(key) < 200:
+        cache.set(key, list(matched.forms), seconds)
+    return matched
+
+
 def required_matches(n_terms: int) -> int:
     """1 of 1, 1 of 2, 2 of 3, 3 of 4, 3 of 5...: most words must match, not all."""
     return max(1, math.floor(n_terms * 0.75))
 
 
 def base_queryset() -> QuerySet[Product]:
-    return Product.objects.select_related("shop__village", "category").prefetch_related(
-        Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("position", "id")),
-        Prefetch("photos", queryset=Photo.objects.order_by("position", "id")),
+    """Products as pages show them: shop, village and category joined, active variants and photos
+    prefetched; the search texts (the widest columns, never shown) left in the table."""
+    return (
+        Product.objects.select_related("shop__village", "category")
+        .defer("search_document", "search_stemmed")
+        .prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("position", "id")),
+            Prefetch("photos", queryset=Photo.objects.order_by("position", "id")),
+        )
     )
 
 
@@ -203,12 +254,12 @@ def apply_filters(qs: QuerySet[Product], params: SearchParams) -> QuerySet[Produ
         qs = qs.filter(category_id__in=category_and_descendants(params.category) or [-1])
     if params.area:
         code = params.area.strip()
-        qs = qs.filter(
-            Q(shop__village__code=code)
-            | Q(shop__village__province_code=code)
-            | Q(shop__village__regency_code=code)
-            | Q(shop__village__district_code=code)
-        )
+        # The area's villages first (indexed codes), then their shops' products: an OR over the
+        # joined area row would be tested product by product.
+        places = Area.objects.filter(
+            Q(code=code) | Q(province_code=code) | Q(regency_code=code) | Q(district_code=code)
+        ).values("pk")
+        qs = qs.filter(shop__village_id__in=places)
     if params.min_price is not None or params.max_price is not None:
         qs = qs.filter(shop__currency=params.currency)
         if params.min_price is not None:
@@ -294,7 +345,7 @@ def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Pa
     filtered = qs
     if terms:
         published = Product.objects.filter(is_published=True)
-        matched = [corrected(term) if _needs_fuzzy(term, published) else term for term in terms]
+        matched = [_matched(term, published) for term in terms]
         conditions = [_term_condition(term) for term in matched]
         any_match = _any_term(matched)
         score = sum(

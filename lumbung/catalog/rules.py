@@ -12,10 +12,11 @@ SHOP_MANAGERS = (Role.OWNER, Role.STAFF)
 
 
 def _organisation_of(obj):
+    """The organisation (or its id: enough for the membership lookups, and no query to load it)."""
     if isinstance(obj, Product):
-        return obj.shop.organisation
+        return obj.shop.organisation_id
     if isinstance(obj, Shop):
-        return obj.organisation
+        return obj.organisation_id
     return obj  # an Organisation (opening a shop)
 
 

@@ -10,7 +10,7 @@ from lumbung.regions.models import Area
 
 from .errors import ProductNotFound, ShopNotFound
 from .models import Category, Photo, Product, Shop, StockMovement, Variant
-from .query import Page, SearchParams, base_queryset, search
+from .query import Page, SearchParams, all_categories, base_queryset, search
 
 __all__ = [
     "Page",
@@ -29,8 +29,8 @@ __all__ = [
 
 
 def category_tree() -> list[Category]:
-    """Top-level categories with ``.kids`` (active children) attached; one query."""
-    nodes = list(Category.objects.filter(is_active=True).order_by("position", "name_id"))
+    """Top-level categories with ``.kids`` (active children) attached; one query (or the cache)."""
+    nodes = [node for node in all_categories() if node.is_active]
     by_parent: dict[int | None, list[Category]] = {}
     for node in nodes:
         by_parent.setdefault(node.parent_id, []).append(node)
@@ -54,7 +54,7 @@ def shop_public(*, slug: str | None = None, public_id: str | None = None) -> Sho
 
 def product_for_viewer(*, public_id: str, user=None) -> Product:
     """A product page: published ones for everyone; unpublished for the shop's people and inspectors."""
-    product = base_queryset().select_related("shop__organisation").filter(public_id=public_id).first()
+    product = base_queryset().filter(public_id=public_id).first()
     if product is None:
         raise ProductNotFound()
     if not (product.is_published and product.shop.is_active) and not can(

@@ -22,8 +22,8 @@ from lumbung.regions.models import Area, Level
 
 from . import selectors, services
 from .forms import NewProductForm, PhotoForm, ProductForm, ShopForm, VariantEditForm, VariantForm
-from .models import Category, Shop, Variant
-from .query import SORTS, SearchParams, parse_price
+from .models import Shop, Variant
+from .query import SORTS, SearchParams, all_categories, parse_price
 
 PAGE_SIZE = 24
 
@@ -81,11 +81,20 @@ def search_page(request):
 
 
 def category_page(request, slug: str):
-    category = Category.objects.filter(slug=slug, is_active=True).first()
+    # The whole (small) tree is one query or a cache hit; parent and sub-categories come from it.
+    nodes = all_categories()
+    category = next((node for node in nodes if node.slug == slug and node.is_active), None)
     if category is None:
         raise Http404
+    if category.parent_id is not None:
+        category.parent = next((node for node in nodes if node.pk == category.parent_id), None)
+    subcategories = [node for node in nodes if node.parent_id == category.pk]
     return _listing(
-        request, title=category.name(), params=_params_from(request, category=slug), category=category
+        request,
+        title=category.name(),
+        params=_params_from(request, category=slug),
+        category=category,
+        subcategories=subcategories,
     )
 
 

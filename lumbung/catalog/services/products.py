@@ -22,6 +22,7 @@ from lumbung.core.money import Money
 
 from ..errors import invalid
 from ..models import Category, Product, ProductStatus, Shop, StockReason, Unit, Variant
+from ..query import categories_changed
 from ._common import (
     MAX_STOCK,
     MAX_WEIGHT_GRAMS,
@@ -64,7 +65,7 @@ def category_create(
         raise invalid("slug", _("Use letters, numbers and hyphens."))
     if Category.objects.filter(slug=slug).exists():
         raise invalid("slug", _("That web address is taken."))
-    return Category.objects.create(
+    category = Category.objects.create(
         slug=slug,
         parent=parent,
         name_id=clean_line(name_id, field="name_id", max_length=80, required=True),
@@ -72,6 +73,9 @@ def category_create(
         name_zh=clean_line(name_zh, field="name_zh", max_length=80),
         position=position,
     )
+    categories_changed()
+    transaction.on_commit(categories_changed)
+    return category
 
 
 @transaction.atomic

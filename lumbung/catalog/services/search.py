@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ..models import Category, Product, SearchWord, Shop
+from ..query import categories_changed
 from ..stemmer import fold, stemmed_text, vocabulary
 
 
@@ -81,6 +82,10 @@ def search_refresh_shop(*, shop: Shop) -> None:
 
 
 def search_refresh_category(*, category: Category) -> None:
+    # The cached tree (query.all_categories) is stale now; clear it again once this commits, so a
+    # read in between cannot put the old tree back.
+    categories_changed()
+    transaction.on_commit(categories_changed)
     ids = [category.pk]
     frontier = [category.pk]
     while frontier:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 from lumbung.catalog import services
 from lumbung.catalog.models import Product, ProductStatus, Variant
@@ -19,13 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def catalogue(settings):
-    # Store photos where the dev media URL serves from (its root was fixed when the URLconf was
-    # first imported), so page_weight can fetch the images; remove them afterwards.
-    settings.MEDIA_ROOT = resolve("/media/x.webp").kwargs["document_root"]
+def catalogue(settings, tmp_path):
+    # The dev media view reads MEDIA_ROOT per request, so photos stored here are what page_weight
+    # fetches; pytest removes the directory.
+    settings.MEDIA_ROOT = str(tmp_path)
     yield from _catalogue(settings)
-    for product in Product.objects.all():
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / "catalog" / product.public_id, ignore_errors=True)
 
 
 def _catalogue(settings):
