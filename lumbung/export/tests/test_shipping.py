@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lumbung.core.errors import Conflict, Forbidden, ValidationFailed
 from lumbung.core.money import CurrencyMismatch, Money
@@ -52,7 +52,7 @@ def test_a_failed_lot_cannot_ship_and_a_reinspection_can_pass_it():
     inspect(lot, passed=False)
     lot.refresh_from_db()
     assert lot.status == LotStatus.FAILED and lot.inspection.subject_id == lot.public_id
-    with pytest.raises(shipping.NotReadyToShip) as exc:
+    with translation.override("en"), pytest.raises(shipping.NotReadyToShip) as exc:
         shipping.contract_ship(actor=manager, contract=c, transport_document="BL-1")
     assert "inspection" in str(exc.value.message)
     c.refresh_from_db()
@@ -75,7 +75,7 @@ def test_the_exporters_own_staff_cannot_inspect_its_lot():
 def test_shipping_is_blocked_until_quarantine_and_peb_are_uploaded():
     c, manager, _desk, _pool, lot = pooled_contract()
     inspect(lot)
-    with pytest.raises(shipping.NotReadyToShip) as exc:
+    with translation.override("en"), pytest.raises(shipping.NotReadyToShip) as exc:
         shipping.contract_ship(actor=manager, contract=c, transport_document="BL-9")
     assert set(exc.value.details["blockers"][0].split(": ")[1].rstrip(".").split(", ")) == {
         "phytosanitary certificate",
