@@ -1,20 +1,17 @@
 """PDFs of the export desk (fpdf2): the contract, proforma and commercial invoices, the packing list.
 
-Text is set in DejaVu Sans when the system has it (Debian's fonts-dejavu-core), so Indonesian and
-Latin names print as written; otherwise in the PDF core font, with characters outside Latin-1 shown as
-"?". Chinese names therefore print only with a CJK font installed; the data (JSON) always has them.
+Text is set in the Noto Sans SC subset that logistics commits for its labels, so Indonesian and
+Chinese names print as written on any machine (the subset has no bold; headings are larger instead).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+from lumbung.logistics.labels import FONT_PATH
 
 
 class Sheet:
@@ -24,20 +21,16 @@ class Sheet:
         self.pdf = FPDF(format="A4")
         self.pdf.set_auto_page_break(auto=True, margin=15)
         self.pdf.add_page()
-        if DEJAVU.exists() and DEJAVU_BOLD.exists():
-            self.pdf.add_font("body", "", str(DEJAVU))
-            self.pdf.add_font("body", "B", str(DEJAVU_BOLD))
-            self.family, self.unicode = "body", True
-        else:
-            self.family, self.unicode = "helvetica", False
+        self.pdf.add_font("body", "", str(FONT_PATH))
+        self.pdf.add_font("body", "B", str(FONT_PATH))
+        self.family = "body"
         self.pdf.set_title(self.clean(title))
         self.pdf.set_font(self.family, "B", 15)
         self.pdf.cell(0, 10, self.clean(title), new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font(self.family, "", 10)
 
     def clean(self, text) -> str:
-        text = str(text)
-        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+        return str(text)
 
     def row(self, label: str, value) -> None:
         self.pdf.set_font(self.family, "B", 10)
