@@ -10,6 +10,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -64,7 +65,7 @@ class InboundMessage(models.Model):
 
     provider_message_id = models.CharField(max_length=100, unique=True)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.SMS)
-    phone = models.CharField(_("from"), max_length=20, db_index=True)
+    phone = models.CharField(pgettext_lazy("sender", "from"), max_length=20, db_index=True)
     to = models.CharField(_("to"), max_length=32, blank=True)
     text = models.TextField(blank=True)
     keyword = models.CharField(max_length=32, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lumbung.core.ids import new_public_id
 from lumbung.core.money import CURRENCY_CHOICES, DECIMAL_PLACES, MAX_DIGITS
@@ -15,7 +16,7 @@ from .trade import Contract
 
 class PaymentKind(models.TextChoices):
     DEPOSIT = "deposit", _("deposit")
-    BALANCE = "balance", _("balance")
+    BALANCE = "balance", pgettext_lazy("export payment", "balance")
 
 
 class ContractPayment(models.Model):
