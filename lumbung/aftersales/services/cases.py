@@ -333,8 +333,10 @@ def case_comment(*, actor, case: Case, message: str, on_behalf_of=None) -> Case:
 def case_decide(*, actor, case: Case, remedy: str, amount=None, message: str) -> Case:
     """The centre's agent (while it mediates) or platform staff (once escalated) decide the case."""
     case = case_lock(case)
-    require(actor, "aftersales.decide", case)
+    require(actor, "aftersales.view", case)
+    # Someone on the case who lost a race to decide is told it is decided, not that they may not.
     must_be(case, S.ESCALATED_CENTRE, S.ESCALATED_PLATFORM, to=S.RESOLVED)
+    require(actor, "aftersales.decide", case)
     message = clean_text(message, field="message", required=True)
     money = refund_amount(case, amount) if remedy == Remedy.REFUND else None
     return case_resolve(
