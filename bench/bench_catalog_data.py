@@ -815,7 +815,13 @@ def load(scale: int, seed: int, workers: int) -> None:
         seconds = time.perf_counter() - started
         pg.execute("INSERT INTO bench_catalog_meta VALUES (%s, %s, %s, now())", [scale, seed, seconds])
     with connection.cursor() as cursor:
-        for table in ("accounts_organisation", "catalog_shop", "catalog_product", "catalog_variant"):
+        for table in (
+            "accounts_organisation",
+            "catalog_shop",
+            "catalog_product",
+            "catalog_variant",
+            "catalog_searchword",
+        ):
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(f"loaded {scale:,} products over {n_shops:,} shops in {time.perf_counter() - started:.0f} s")
 
