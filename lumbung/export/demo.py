@@ -238,17 +238,17 @@ def demo_moringa(*, village) -> dict:
         return {"exporter": existing, "contracts": list(existing.contracts.order_by("created_at"))}
     with transaction.atomic():
         desk, _ = Organisation.objects.get_or_create(
-            name="Lumbung Export Desk", kind=OrganisationKind.TRADE_DESK, defaults={"village": village}
+            name="Meja Ekspor Lumbung", kind=OrganisationKind.TRADE_DESK, defaults={"village": village}
         )
-        facilitator = _user("+6281299000001", "Dewi Fasilitator")
+        facilitator = _user("+6281234500601", "Rina Hartono")
         _role(facilitator, desk, Role.EXPORT_FACILITATOR)
-        inspector = _user("+6281299000002", "Rudi Inspektur")
+        inspector = _user("+6281234500501", "Agus Wijaya")
         _role(inspector, desk, Role.QUALITY_INSPECTOR)
-        manager = _user("+6281299000003", "Yosef Manek", village=village)
+        manager = _user("+6281234500201", "Maria Nenobais", village=village)
         exporter = _exporter("BUMDes Kelor Oebelo", village, manager, facilitator, "9120001234561")
         rival_manager = _user("+6281299000004", "Fransiska Lake", village=village)
         rival = _exporter("BUMDes Moringa Sabu", village, rival_manager, facilitator, "9120001234562")
-        buyer = _user("+85291230001", "Chan Wing Kei", language="en")
+        buyer = _user("+85291234567", "Chan Tai Man", language="en")
         producers = []
         for i in range(40):
             name = f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {chr(65 + i // len(FIRST_NAMES))}."

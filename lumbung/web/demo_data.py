@@ -221,7 +221,8 @@ CENTRE_VILLAGES = ("35.07.07.2005", "35.07.07.2001", "35.07.07.2002", "35.07.07.
 
 
 def build() -> Cast:
-    from lumbung.centers.demo import demo_centre
+    from lumbung.centers.demo import demo_centre, demo_counter
+    from lumbung.export.demo import demo_moringa
 
     from . import demo_catalog
 
@@ -233,9 +234,15 @@ def build() -> Cast:
         scoped_role_grant(
             actor=admin, phone=people["official_hendra"].phone, role=Role.OFFICIAL, area=_area("35.07")
         )
-        demo_centre(
+        centre = demo_centre(
             organisation=orgs["centre_wonorejo"], villages=list(Area.objects.filter(code__in=CENTRE_VILLAGES))
         )
         cast = Cast(admin=admin, people=people, orgs=orgs)
         demo_catalog.build(cast)
+    # A busy counter at Wonorejo: drop-offs, a parcel for the courier, a pickup waiting, an assisted order.
+    # After the commit above, so the standards gate has published the Wonorejo products it sells.
+    demo_counter(centre=centre, agent=people["agent_dewi"])
+    # The export desk's moringa story: the same BUMDes, facilitator, inspector and Hong Kong importer,
+    # 40 producers, and one contract at each milestone.
+    demo_moringa(village=orgs["bumdes_moringa"].village)
     return cast

@@ -120,6 +120,10 @@ def order_complete(*, order: Order, actor=None, source: str = "", reason: str = 
     order = order_lock(order)
     if actor is not None:
         require(actor, "orders.confirm_received", order)
+    elif order.on_hold:
+        # Automatic completion waits while a complaint is open; re-checked under the lock because a case
+        # may have been opened since the job picked this order.
+        return order
     if order.status != S.DELIVERED:
         raise IllegalTransition(
             _("Only a delivered order can be completed."), details={"from": order.status, "to": S.COMPLETED}

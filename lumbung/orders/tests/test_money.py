@@ -247,3 +247,16 @@ def test_a_delivered_order_completes_after_7_days_unless_a_complaint_holds_it():
     held.refresh_from_db()
     free.refresh_from_db()
     assert (held.status, free.status) == (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
+
+
+def test_a_complaint_opened_after_the_job_picked_the_order_still_holds_it():
+    buyer = f.buyer()
+    _shop, variant = f.shop_with_variant()
+    order = f.checkout(buyer, (variant, 1)).orders[0]
+    f.pay(order)
+    _deliver(order)
+    stale = Order.objects.get(pk=order.pk)  # what the job read before the case was opened
+    services.order_hold(order=order, held=True, reason="complaint: broken jar")
+    services.order_complete(order=stale)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
