@@ -195,10 +195,20 @@ def _relevance_rows(qs: QuerySet[Product], terms: list[Term], score, key: list[A
         top, below = min(int(key[0]), len(terms)), int(key[1])
     rows: list[Product] = []
     for k in range(top, required_matches(len(terms)) - 1, -1):
-        tier = qs.filter(_at_least(terms, k)).annotate(score=score).filter(score=k)
+        tier = qs.filter(_at_least(terms, k)).annotate(score=score)
+        # In the top tier "= k" and ">= k" are the same rows; the planner guesses 0.5 % for an
+        # equality on an expression (and then sorts every match), a third for ">=".
+        tier = tier.filter(score__gte=k) if k == len(terms) else tier.filter(score=k)
         if below is not None and k == top:
             tier = tier.filter(id__lt=below)
-        rows += list(tier.order_by("-id")[: need - len(rows)])
+        # Ids first, without the joins only the page needs: when the planner misjudges how many
+        # products match (correlated words: "kacang" & "mete"), it then sorts bare ids instead of
+        # joining category, shop and village onto every match.
+        ids = list(tier.order_by("-id").values_list("id", flat=True)[: need - len(rows)])
+        page = sorted(qs.filter(id__in=ids), key=lambda product: -product.id) if ids else []
+        for product in page:
+            product.score = k
+        rows += page
         if len(rows) >= need:
             break
     return rows
