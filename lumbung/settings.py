@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -162,6 +163,11 @@ else:
                 ),
             },
         }
+    }
+    # Tests use a real file, not Django's shared in-memory database: the live server's threads then
+    # get their own connections and queue on SQLite's write lock exactly as gunicorn workers do.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"lumbung-test-{os.getpid()}.sqlite3")
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DB_VENDOR = "postgresql" if DATABASE_URL.startswith(("postgres", "postgresql")) else "sqlite"

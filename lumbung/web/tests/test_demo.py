@@ -9,7 +9,9 @@ from lumbung.regions import sources
 from lumbung.regions.services import areas_load
 from lumbung.web import demo_data
 
-pytestmark = pytest.mark.django_db
+# Transactional: the standards gate runs after each commit, as it does for a real seller. Serialized
+# rollback brings back the rows migrations seed (standards, fee rule, rate card) that a flush removes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _demo_areas():
@@ -26,12 +28,10 @@ def _demo_areas():
 
 
 @pytest.fixture
-def demo_loaded(django_capture_on_commit_callbacks):
+def demo_loaded():
     rows = sorted(_demo_areas(), key=lambda row: row.level)
     areas_load(rows=rows)
-    # The standards gate runs after commit, as it does for a real seller.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo", verbosity=0)
+    call_command("demo", verbosity=0)
 
 
 def test_every_demo_login_exists_with_its_role(demo_loaded):
