@@ -27,11 +27,11 @@ class EntryPoint:
 
 # Each role's first page. An entry shows as a link once its URL exists, as plain text until then.
 ENTRY_POINTS = (
-    EntryPoint(_("Buyers"), _("Browse village products"), "catalog:browse"),
-    EntryPoint(_("Sellers"), _("Open a shop"), "catalog:shop_create"),
+    EntryPoint(_("Buyers"), _("Browse village products"), "catalog:search"),
+    EntryPoint(_("Sellers"), _("Open a shop"), "catalog:seller_shop_new"),
     EntryPoint(_("Service centre agents"), _("Open the centre console"), "centers:console"),
-    EntryPoint(_("BUMDes managers"), _("Run the export desk"), "export:desk"),
-    EntryPoint(_("Officials"), _("See village and regency dashboards"), "insights:dashboards"),
+    EntryPoint(_("BUMDes managers"), _("Run the export desk"), "export:home"),
+    EntryPoint(_("Foreign buyers"), _("Ask BUMDes for a quotation"), "export:rfq_new"),
 )
 
 
