@@ -15,12 +15,12 @@ from ninja.utils import check_csrf
 
 from lumbung.core import permissions
 from lumbung.core.errors import Forbidden, NotFound, ValidationFailed
+from lumbung.core.schemas import ErrorOut
 
 from . import selectors, services
 from .api_auth import api_auth
 from .models import NO_PHONE_PREFIX, ActingFor, ApiToken, Organisation, User
 from .schemas import (
-    ErrorOut,
     GrantConfirmIn,
     GrantInPersonIn,
     GrantOut,

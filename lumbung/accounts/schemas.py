@@ -8,13 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
-
-
-class AreaOut(Schema):
+class AccountAreaOut(Schema):
     code: str
     name: str
     path: str
@@ -43,7 +37,7 @@ class MeOut(Schema):
     phone: str
     name: str
     language: str
-    village: AreaOut | None
+    village: AccountAreaOut | None
     has_password: bool
     needs_profile: bool
 
@@ -80,7 +74,7 @@ class OrganisationOut(Schema):
     public_id: str
     kind: str
     name: str
-    village: AreaOut
+    village: AccountAreaOut
     address: str
     phone: str
     my_roles: list[str]

@@ -22,7 +22,7 @@ from lumbung.orders.selectors import order_for_viewer
 
 from . import selectors, services
 from .errors import CaseNotFound, invalid
-from .schemas import AftersalesError, AnswerIn, CaseOpenIn, CaseOut, CasePageOut, DecideIn, MessageIn
+from .schemas import AftersalesError, CaseAnswerIn, CaseOpenIn, CaseOut, CasePageOut, DecideIn, MessageIn
 from .serialise import case_dict
 
 router = Router(tags=["aftersales"], auth=api_auth)
@@ -165,7 +165,7 @@ def _act(request, public_id: str, act):
     response={200: CaseOut, **ERRORS},
     summary="Seller: offer a refund or a replacement, or reject",
 )
-def case_answer(request, public_id: str, payload: AnswerIn):
+def case_answer(request, public_id: str, payload: CaseAnswerIn):
     return _act(
         request,
         public_id,

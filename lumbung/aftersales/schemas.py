@@ -23,7 +23,7 @@ class CaseOpenIn(Schema):
     )
 
 
-class AnswerIn(Schema):
+class CaseAnswerIn(Schema):
     remedy: str = Field(description="refund, replacement or reject")
     amount: Decimal | None = Field(None, description="For a refund, in the order's currency")
     message: str = ""

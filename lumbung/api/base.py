@@ -13,7 +13,9 @@ from typing import Any
 from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
 
-from .errors import ErrorOut, json_method_not_allowed, json_not_found
+from lumbung.core.schemas import ErrorOut
+
+from .errors import json_method_not_allowed, json_not_found
 
 ERROR_REF = "#/components/schemas/Error"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

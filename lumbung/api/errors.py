@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -28,14 +27,6 @@ if TYPE_CHECKING:
     from ninja import NinjaAPI
 
 logger = logging.getLogger("lumbung.api")
-
-
-class ErrorOut(Schema):
-    """Every API error. ``code`` is stable and meant for programs; ``message`` is for people."""
-
-    code: str
-    message: str
-    details: dict[str, Any] = {}
 
 
 BAD_REQUEST = _("The request could not be understood.")

@@ -19,6 +19,7 @@ from lumbung.accounts.models import Organisation, User
 from lumbung.core.errors import NotFound, ValidationFailed
 from lumbung.core.money import Money, format_money
 from lumbung.core.permissions import require
+from lumbung.core.schemas import ErrorOut
 
 from . import selectors, services
 from .errors import ShopNotFound
@@ -26,7 +27,6 @@ from .models import Photo, Product, Shop, Variant
 from .query import SearchParams, parse_price
 from .schemas import (
     CategoryOut,
-    ErrorOut,
     PhotoOut,
     ProductCreateIn,
     ProductOut,

@@ -8,13 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict
-
-
-class AreaOut(Schema):
+class CatalogAreaOut(Schema):
     code: str
     name: str
     path: str
@@ -42,7 +36,7 @@ class ShopOut(Schema):
     story_zh: str
     language: str
     currency: str
-    village: AreaOut
+    village: CatalogAreaOut
     village_text: str
     rating_avg: str
     rating_count: int
@@ -118,7 +112,7 @@ class ProductCardOut(Schema):
     category: str
     unit: str
     price_from: MoneyOut | None
-    village: AreaOut
+    village: CatalogAreaOut
     standards: list[str]
     photo: ImageOut | None
 
@@ -141,7 +135,7 @@ class ProductOut(Schema):
     unpublished_reason: str
     standards: list[str]
     price_from: MoneyOut | None
-    village: AreaOut
+    village: CatalogAreaOut
     variants: list[VariantOut]
     photos: list[PhotoOut]
     created_at: datetime

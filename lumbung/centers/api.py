@@ -17,11 +17,11 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from lumbung.accounts.api_auth import api_auth
-from lumbung.accounts.schemas import ErrorOut
 from lumbung.core.errors import NotFound, ValidationFailed
 from lumbung.core.idempotency import fingerprint, run_idempotent, scope_for
 from lumbung.core.money import Money, format_money
 from lumbung.core.permissions import require
+from lumbung.core.schemas import ErrorOut
 from lumbung.regions.selectors import area_find, zone_label
 
 from . import selectors, services

@@ -44,7 +44,7 @@ class IntakeOut(Schema):
     weight_flagged: bool
 
 
-class ParcelOut(Schema):
+class CounterParcelOut(Schema):
     code: str
     status: str
     order: str | None
@@ -179,7 +179,9 @@ def intake(request: HttpRequest, public_id: str, payload: IntakeIn, idempotency_
 
 
 @router.post(
-    "/{public_id}/parcels/{code}/arrive", response={200: ParcelOut, **ERRORS}, summary="Receive a parcel"
+    "/{public_id}/parcels/{code}/arrive",
+    response={200: CounterParcelOut, **ERRORS},
+    summary="Receive a parcel",
 )
 def arrive(request: HttpRequest, public_id: str, code: str, idempotency_key: str | None = KEY):
     centre = _agent_centre(request, public_id)
@@ -193,7 +195,7 @@ def arrive(request: HttpRequest, public_id: str, code: str, idempotency_key: str
 
 @router.post(
     "/{public_id}/parcels/{code}/collect",
-    response={200: ParcelOut, **ERRORS},
+    response={200: CounterParcelOut, **ERRORS},
     summary="Hand over with the pickup code",
 )
 def collect(
@@ -214,7 +216,7 @@ def collect(
 
 @router.post(
     "/{public_id}/parcels/{code}/out-for-delivery",
-    response={200: ParcelOut, **ERRORS},
+    response={200: CounterParcelOut, **ERRORS},
     summary="Take out for door delivery",
 )
 def out_for_delivery(request: HttpRequest, public_id: str, code: str, idempotency_key: str | None = KEY):
@@ -229,7 +231,7 @@ def out_for_delivery(request: HttpRequest, public_id: str, code: str, idempotenc
 
 @router.post(
     "/{public_id}/parcels/{code}/deliver",
-    response={200: ParcelOut, **ERRORS},
+    response={200: CounterParcelOut, **ERRORS},
     summary="Delivered at the door (code or signed name)",
 )
 def deliver(

@@ -28,11 +28,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from lumbung.accounts.api_auth import api_auth
-from lumbung.accounts.schemas import ErrorOut
 from lumbung.accounts.selectors import organisation_by_public_id
 from lumbung.core.errors import NotFound, ValidationFailed
 from lumbung.core.money import Money, format_money
 from lumbung.core.permissions import can, require
+from lumbung.core.schemas import ErrorOut
 from lumbung.regions.selectors import area_find
 
 from . import selectors, services
@@ -44,7 +44,7 @@ router = Router(tags=["logistics"])
 ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class QuoteIn(Schema):
+class ShippingQuoteIn(Schema):
     origin: str = Field(max_length=16, description="Area code where the parcel starts (a village)")
     destination: str = Field(max_length=16, description="Area code where it goes (a village)")
     weight_grams: int = Field(description="Parcel weight in grams; rounded up to whole kilograms")
@@ -57,7 +57,7 @@ class QuoteArea(Schema):
     path: str
 
 
-class QuoteOut(Schema):
+class ShippingQuoteOut(Schema):
     origin: QuoteArea
     destination: QuoteArea
     zone: str
@@ -106,8 +106,8 @@ def quote_out(detail: QuoteDetail, *, origin, destination, weight_grams: int) ->
     }
 
 
-@router.get("/quote", auth=None, response={200: QuoteOut, **ERRORS}, summary="Shipping quote")
-def quote(request: HttpRequest, params: Query[QuoteIn]):
+@router.get("/quote", auth=None, response={200: ShippingQuoteOut, **ERRORS}, summary="Shipping quote")
+def quote(request: HttpRequest, params: Query[ShippingQuoteIn]):
     """What a parcel costs by zone and weight. China ↔ Indonesia is refused (the export desk handles it)."""
     origin = _area(params.origin, "origin")
     destination = _area(params.destination, "destination")
@@ -118,7 +118,7 @@ def quote(request: HttpRequest, params: Query[QuoteIn]):
 
 
 # --- the rate engine and carriers' prices ----------------------------------------------------------
-class ParcelQuoteIn(QuoteIn):
+class ParcelQuoteIn(ShippingQuoteIn):
     service_level: ServiceLevel = ServiceLevel.REGULAR
     length_cm: int | None = Field(default=None, ge=1, le=300)
     width_cm: int | None = Field(default=None, ge=1, le=300)
@@ -128,7 +128,7 @@ class ParcelQuoteIn(QuoteIn):
 
 
 class ParcelQuoteOut(Schema):
-    quote: QuoteOut
+    quote: ShippingQuoteOut
     actual_grams: int
     volumetric_grams: int
     chargeable_grams: int
@@ -372,14 +372,14 @@ def parcels_ready(request: HttpRequest, org_public_id: str):
 
 
 # --- batches ---------------------------------------------------------------------------------------
-class BatchIn(Schema):
+class ParcelBatchIn(Schema):
     centre: str = Field(max_length=16, description="The centre organisation's public id")
     carrier: str = Field(max_length=16, description="The carrier's public id")
     destination: str = Field(default="", max_length=16, description="Hub area code (optional)")
     parcels: list[str] = Field(default_factory=list, max_length=500, description="Parcel public ids")
 
 
-class BatchOut(Schema):
+class ParcelBatchOut(Schema):
     public_id: str
     code: str
     status: str
@@ -391,7 +391,7 @@ class BatchOut(Schema):
 
 
 class HandoverOut(Schema):
-    batch: BatchOut
+    batch: ParcelBatchOut
     already_done: bool
     message: str
 
@@ -416,8 +416,8 @@ def _batch_visible(request, public_id: str) -> Batch:
     return batch
 
 
-@router.post("/batches", auth=api_auth, response={201: BatchOut, **ALL_ERRORS}, summary="Make a batch")
-def batch_create(request: HttpRequest, body: BatchIn):
+@router.post("/batches", auth=api_auth, response={201: ParcelBatchOut, **ALL_ERRORS}, summary="Make a batch")
+def batch_create(request: HttpRequest, body: ParcelBatchIn):
     centre = organisation_by_public_id(body.centre)
     if centre is None:
         raise ValidationFailed(_("No such centre."), details={"field": "centre"})
@@ -438,7 +438,9 @@ def batch_create(request: HttpRequest, body: BatchIn):
     return Status(201, batch_out(batch))
 
 
-@router.get("/batches/{public_id}", auth=api_auth, response={200: BatchOut, **ALL_ERRORS}, summary="A batch")
+@router.get(
+    "/batches/{public_id}", auth=api_auth, response={200: ParcelBatchOut, **ALL_ERRORS}, summary="A batch"
+)
 def batch_get(request: HttpRequest, public_id: str):
     return batch_out(_batch_visible(request, public_id))
 
@@ -446,7 +448,7 @@ def batch_get(request: HttpRequest, public_id: str):
 @router.post(
     "/batches/{public_id}/close",
     auth=api_auth,
-    response={200: BatchOut, **ALL_ERRORS},
+    response={200: ParcelBatchOut, **ALL_ERRORS},
     summary="Close a batch",
 )
 def batch_close(request: HttpRequest, public_id: str):

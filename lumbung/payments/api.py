@@ -127,11 +127,11 @@ class PayoutOut(Schema):
     status: str
 
 
-class BatchIn(Schema):
+class PayoutBatchIn(Schema):
     currency: str = Field(default="IDR", max_length=3)
 
 
-class BatchOut(Schema):
+class PayoutBatchOut(Schema):
     public_id: str
     currency: str
     payouts: int
@@ -406,11 +406,11 @@ def _payout(payout: Payout) -> dict:
 
 @router.post(
     "/payout-batches",
-    response={201: BatchOut},
+    response={201: PayoutBatchOut},
     openapi_extra=IDEMPOTENCY_HEADER,
     summary="Batch payouts (staff)",
 )
-def payout_batch_create(request: HttpRequest, body: BatchIn):
+def payout_batch_create(request: HttpRequest, body: PayoutBatchIn):
     require(request.auth, "payments.manage_payouts")
 
     def create():

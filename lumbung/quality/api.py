@@ -19,6 +19,7 @@ from lumbung.accounts.api_auth import api_auth
 from lumbung.catalog.models import Category, Shop
 from lumbung.core.errors import NotFound, ValidationFailed
 from lumbung.core.permissions import can, require
+from lumbung.core.schemas import ErrorOut
 
 from . import selectors, services
 from .models import Certificate, CertificateStatus, Inspection
@@ -26,7 +27,6 @@ from .schemas import (
     CategoryRequirementsOut,
     CertificateIn,
     CertificateOut,
-    ErrorOut,
     GateOut,
     InspectionIn,
     InspectionOut,

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from ninja import Schema
 from pydantic import Field
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict[str, Any] = {}
 
 
 class StandardOut(Schema):

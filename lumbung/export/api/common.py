@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.accounts.schemas import ErrorOut
 from lumbung.core.errors import NotFound
+from lumbung.core.schemas import ErrorOut
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 

@@ -54,7 +54,7 @@ class LotIn(Schema):
     marks: str = Field(max_length=255)
 
 
-class PayoutIn(Schema):
+class PoolPayoutIn(Schema):
     amount: Decimal | None = Field(default=None, description="Rupiah to distribute; default Σ weight × price")
 
 
@@ -115,7 +115,7 @@ class PayoutLineOut(Schema):
     at: datetime
 
 
-class PayoutOut(Schema):
+class PoolPayoutOut(Schema):
     public_id: str
     amount: Decimal
     rounding_rule: str
@@ -276,11 +276,13 @@ def lot_create(request, public_id: str, payload: LotIn):
     return Status(201, lot_out(lot))
 
 
-@router.post("/pools/{public_id}/payout", response={201: PayoutOut, **ERRORS}, summary="Pay the producers")
+@router.post(
+    "/pools/{public_id}/payout", response={201: PoolPayoutOut, **ERRORS}, summary="Pay the producers"
+)
 def payout_create(
     request,
     public_id: str,
-    payload: PayoutIn,
+    payload: PoolPayoutIn,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
 ):
     """Computed once per pool, pro rata by largest remainder. Requires an ``Idempotency-Key`` header."""

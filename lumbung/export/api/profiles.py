@@ -44,13 +44,13 @@ class ExporterIn(Schema):
     products: list[ProductIn]
 
 
-class ProductOut(Schema):
+class ExporterProductOut(Schema):
     hs_code: str
     name: str
     monthly_capacity_kg: Decimal
 
 
-class CertificateOut(Schema):
+class ExporterCertificateOut(Schema):
     standard: str
     number: str
     expires_on: date | None
@@ -67,8 +67,8 @@ class ExporterOut(Schema):
     languages: list[str]
     status: str
     readiness_score: int | None
-    products: list[ProductOut]
-    certificates: list[CertificateOut]
+    products: list[ExporterProductOut]
+    certificates: list[ExporterCertificateOut]
 
 
 class VerificationIn(Schema):

@@ -27,7 +27,7 @@ from .trade import ContractOut, contract_for, contract_out
 router = Router()
 
 
-class InspectionIn(Schema):
+class LotInspectionIn(Schema):
     passed: bool
     samples: int
     checklist: str = Field(description="One check per line; a line starting with '!' failed")
@@ -110,7 +110,7 @@ def claim_out(claim) -> dict:
     "/lots/{public_id}/inspection", response={201: LotInspectionOut, **ERRORS}, summary="Inspect a lot"
 )
 def lot_inspection(
-    request, public_id: str, payload: Form[InspectionIn], photos: File[list[UploadedFile]] = None
+    request, public_id: str, payload: Form[LotInspectionIn], photos: File[list[UploadedFile]] = None
 ):
     lot = _lot(public_id)
     checklist = []

@@ -62,7 +62,7 @@ class TierIn(Schema):
     unit_price: Decimal
 
 
-class QuoteIn(Schema):
+class ExportQuoteIn(Schema):
     exporter: str = Field(max_length=16)
     currency: str
     tiers: list[TierIn]
@@ -87,7 +87,7 @@ class CounterOut(Schema):
     status: str
 
 
-class QuoteOut(Schema):
+class ExportQuoteOut(Schema):
     public_id: str
     rfq: str
     exporter: str
@@ -111,7 +111,7 @@ class CounterIn(Schema):
     message: str = Field(default="", max_length=500)
 
 
-class AnswerIn(Schema):
+class ClaimAnswerIn(Schema):
     accept: bool
 
 
@@ -320,8 +320,8 @@ def rfq_invite(request, public_id: str, payload: InviteIn):
     return Status(201, rfq_out(rfq))
 
 
-@router.post("/rfqs/{public_id}/quotes", response={201: QuoteOut, **ERRORS}, summary="Quote on an RFQ")
-def quote_create(request, public_id: str, payload: QuoteIn):
+@router.post("/rfqs/{public_id}/quotes", response={201: ExportQuoteOut, **ERRORS}, summary="Quote on an RFQ")
+def quote_create(request, public_id: str, payload: ExportQuoteIn):
     rfq = _rfq(public_id, request.auth)
     exporter = found(selectors.exporter_by_public_id(payload.exporter), _("No exporter has this id."))
     data = payload.model_dump(exclude={"exporter"})
@@ -332,7 +332,7 @@ def quote_create(request, public_id: str, payload: QuoteIn):
 
 
 @router.get(
-    "/rfqs/{public_id}/quotes", response={200: list[QuoteOut], **ERRORS}, summary="Quotes, side by side"
+    "/rfqs/{public_id}/quotes", response={200: list[ExportQuoteOut], **ERRORS}, summary="Quotes, side by side"
 )
 def quote_list(request, public_id: str):
     """The buyer sees every quote on their RFQ; an exporter only its own."""
@@ -341,7 +341,7 @@ def quote_list(request, public_id: str):
 
 
 @router.post(
-    "/quotes/{public_id}/counter", response={201: QuoteOut, **ERRORS}, summary="Counter a quote once"
+    "/quotes/{public_id}/counter", response={201: ExportQuoteOut, **ERRORS}, summary="Counter a quote once"
 )
 def counter_create(request, public_id: str, payload: CounterIn):
     quote = _quote(public_id, request.auth)
@@ -351,9 +351,9 @@ def counter_create(request, public_id: str, payload: CounterIn):
 
 
 @router.post(
-    "/quotes/{public_id}/counter/answer", response={200: QuoteOut, **ERRORS}, summary="Answer a counter"
+    "/quotes/{public_id}/counter/answer", response={200: ExportQuoteOut, **ERRORS}, summary="Answer a counter"
 )
-def counter_reply(request, public_id: str, payload: AnswerIn):
+def counter_reply(request, public_id: str, payload: ClaimAnswerIn):
     quote = _quote(public_id, request.auth)
     with transaction.atomic():
         services.counter_answer(actor=request.auth, quote=quote, accept=payload.accept)
