@@ -96,6 +96,7 @@ def ledger_guards_allow_flush(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    _reference_data_reseed()
     yield
     from importlib import import_module
 
@@ -111,3 +112,25 @@ def ledger_guards_allow_flush(request):
         cursor.execute("DELETE FROM ledger_journalentry")
         for sql in guards.SQLITE_INSTALL:
             cursor.execute(sql)
+
+
+# Rows that data migrations seed and every installation has (standards, the default fee rule, the
+# rate card, the HS table). A transactional test's flush removes them; the next such test gets them
+# back before it starts, through the migrations' own seed functions.
+REFERENCE_SEEDS = (
+    ("lumbung.quality.migrations.0002_seed_standards", "seed", "quality", "Standard"),
+    ("lumbung.orders.migrations.0003_default_fee_rule", "seed", "orders", "FeeRule"),
+    ("lumbung.logistics.migrations.0002_seed_rate_card", "seed", "logistics", "RateCard"),
+    ("lumbung.export.migrations.0002_hs_codes", "load", "export", "HsCode"),
+)
+
+
+def _reference_data_reseed() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    for module, function, app_label, model in REFERENCE_SEEDS:
+        if not apps.get_model(app_label, model).objects.exists():
+            getattr(import_module(module), function)(apps, connection.schema_editor())

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lumbung.accounts.models import Organisation
@@ -261,12 +262,13 @@ ACTS = {
     "cancel": lambda order, user, reason: services.order_cancel(order=order, actor=user, reason=reason),
     "confirm": lambda order, user, reason: services.order_complete(order=order, actor=user),
 }
+# Lazy: built at import, shown in the language of whoever acted.
 DONE = {
-    "accept": _("Order accepted. Please prepare it and hand it over."),
-    "hand_over": _("Marked as handed over."),
-    "deliver": _("Marked as delivered."),
-    "cancel": _("Order cancelled. Any payment is refunded in full."),
-    "confirm": _("Thank you! The seller is now paid."),
+    "accept": gettext_lazy("Order accepted. Please prepare it and hand it over."),
+    "hand_over": gettext_lazy("Marked as handed over."),
+    "deliver": gettext_lazy("Marked as delivered."),
+    "cancel": gettext_lazy("Order cancelled. Any payment is refunded in full."),
+    "confirm": gettext_lazy("Thank you! The seller is now paid."),
 }
 
 

@@ -221,8 +221,10 @@ CENTRE_VILLAGES = ("35.07.07.2005", "35.07.07.2001", "35.07.07.2002", "35.07.07.
 
 
 def build() -> Cast:
+    from lumbung.catalog.models import Variant
     from lumbung.centers.demo import demo_centre, demo_counter
     from lumbung.export.demo import demo_moringa
+    from lumbung.orders.demo import demo_orders
 
     from . import demo_catalog
 
@@ -242,6 +244,19 @@ def build() -> Cast:
     # A busy counter at Wonorejo: drop-offs, a parcel for the courier, a pickup waiting, an assisted order.
     # After the commit above, so the standards gate has published the Wonorejo products it sells.
     demo_counter(centre=centre, agent=people["agent_dewi"])
+    # Orders in every state with every offline payment method, a partial refund and a payout batch.
+    demo_orders(
+        buyers=[people["buyer_ayu"], people["buyer_wahyu"]],
+        variants=list(
+            Variant.objects.filter(product__is_published=True, shop__currency="IDR", stock__gt=0)
+            .select_related("product", "shop")
+            .order_by("shop_id", "pk")
+        ),
+        staff=admin,
+        centre=centre,
+        agent=people["agent_dewi"],
+        courier=people["courier_joko"],
+    )
     # The export desk's moringa story: the same BUMDes, facilitator, inspector and Hong Kong importer,
     # 40 producers, and one contract at each milestone.
     demo_moringa(village=orgs["bumdes_moringa"].village)

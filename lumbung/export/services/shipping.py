@@ -179,12 +179,13 @@ def _payment(*, actor, contract: Contract, kind: str, amount: Money, bank_refere
             raise Conflict(_("This payment is already recorded."), code="already_paid")
         if contract.status == ContractStatus.CANCELLED:
             raise Conflict(_("This contract is cancelled."))
-        account_get_or_create(code=accounts.BANK, currency=contract.currency)
+        bank = accounts.bank(contract.currency)
+        account_get_or_create(code=bank, currency=contract.currency)
         account_get_or_create(code=escrow, currency=contract.currency)
         entry = entry_post(
             kind=f"export.{kind}",
             reference=f"contract:{contract.public_id}",
-            lines=[Line(accounts.BANK, amount), Line(escrow, -amount)],
+            lines=[Line(bank, amount), Line(escrow, -amount)],
             memo=f"{kind} for contract {contract.code} ({bank_reference})",
             idempotency_key=f"export:{kind}:{contract.public_id}",
             created_by=actor,

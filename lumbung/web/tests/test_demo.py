@@ -9,9 +9,8 @@ from lumbung.regions import sources
 from lumbung.regions.services import areas_load
 from lumbung.web import demo_data
 
-# Transactional: the standards gate runs after each commit, as it does for a real seller. Serialized
-# rollback brings back the rows migrations seed (standards, fee rule, rate card) that a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the standards gate runs after each commit, as it does for a real seller.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _demo_areas():
