@@ -14,6 +14,7 @@ urlpatterns = [
     path("contracts/<str:public_id>/", views_trade.contract_detail, name="contract"),
     path("contracts/<str:public_id>/do/<str:action>/", views_actions.contract_action, name="contract_action"),
     path("pools/<str:public_id>/lots/", views_actions.lot_assemble, name="lot_assemble"),
+    path("pools/<str:public_id>/payout/", views_actions.pool_payout, name="pool_payout"),
     path("lots/<str:public_id>/inspect/", views_actions.lot_inspect, name="lot_inspect"),
     path("contracts/<str:public_id>/<str:name>.pdf", views_trade.contract_pdf, name="contract_pdf"),
     path("pools/<str:public_id>/", views_trade.pool_detail, name="pool"),

@@ -166,3 +166,30 @@ def lot_inspect(request, public_id: str):
         else:
             return redirect("export:pool", public_id=lot.pool.public_id)
     return render(request, "export/inspect.html", {"form": form, "lot": lot})
+
+
+@login_required
+@require_POST
+def pool_payout(request, public_id: str):
+    """Pay every producer in the pool their pro-rata share, once (a double submit replays the first)."""
+    pool = Pool.objects.select_related("exporter__organisation").filter(public_id=public_id).first()
+    if pool is None:
+        raise Http404
+    if not can(request.user, "export.manage_exporter", pool.exporter):
+        raise PermissionDenied
+
+    def run():
+        result = pooling.payout_compute(actor=request.user, pool=pool)
+        return 201, {"payout": result.public_id}
+
+    try:
+        with transaction.atomic():
+            run_idempotent(
+                scope=scope_for(request.user),
+                key=request.POST.get("form_key", ""),
+                request_fingerprint=fingerprint("form", "export.pool_payout", pool.public_id),
+                func=run,
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("export:pool", public_id=pool.public_id)

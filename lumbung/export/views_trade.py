@@ -32,7 +32,7 @@ from .forms_trade import (
     RfqForm,
     ShipForm,
 )
-from .models import Counter, Pool, ProducerPayout, ProvenanceConsent
+from .models import Counter, PayoutRun, Pool, ProducerPayout, ProvenanceConsent
 from .rules import is_facilitator
 from .services import pooling, shipping, trade
 from .services.documents_rules import reason_text
@@ -266,6 +266,8 @@ def pool_detail(request, public_id: str):
             "pledge_form": pledge_form,
             "delivery_form": delivery_form,
             "manages": manages,
+            "payout_run": PayoutRun.objects.filter(pool=pool).first(),
+            "form_key": new_form_key(),
         },
     )
 

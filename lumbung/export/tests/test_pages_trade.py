@@ -1,10 +1,11 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from lumbung.accounts.tests.factories import UserFactory
-from lumbung.export.models import Contract, Delivery, Pledge, Quote, Rfq
+from lumbung.export.models import Contract, Delivery, PayoutRun, Pledge, Quote, Rfq
 from lumbung.export.services import pooling
 
 from .factories import buyer, days, exporter, fund_exporter, member, pdf_upload
@@ -94,7 +95,13 @@ def test_rfq_quote_accept_pool_and_payout_through_pages(client):
     assert Delivery.objects.get().weight_kg == pytest.approx(100.25)
     assert client.post(f"/export/pools/{pool.public_id}/", {"close": "1"}).status_code == 302
     fund_exporter(contract, 5_000_000)
-    pooling.payout_compute(actor=manager, pool=pool)
+    # The manager pays the producers from the pool page; a double submit pays once.
+    pool_page = client.get(f"/export/pools/{pool.public_id}/").content.decode()
+    form_key = re.search(r'name="form_key" value="([^"]+)"', pool_page).group(1)
+    for _ in range(2):
+        paid = client.post(f"/export/pools/{pool.public_id}/payout/", {"form_key": form_key})
+        assert paid.status_code == 302
+    assert PayoutRun.objects.filter(pool=pool).count() == 1
     client.force_login(ani)
     page = client.get("/export/producer/").content.decode()
     assert "4.010.000" in page or "4,010,000" in page
