@@ -75,8 +75,15 @@ format: setup-dev
 messages: setup-dev
 	$(LUMBUNG) messages extract
 
+# The quick set: regions load, search in-process, the storefront and checkout over HTTP at 10k products.
+# The 1M-product figures take longer; bench/README.md has the commands.
+BENCH_PG ?= $(PG_URL)/lumbung_bench_catalog_10k
 bench: setup-dev
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@echo "== regions load"; $(BIN)/python bench/bench_regions_load.py
+	@echo "== catalogue search (in-process)"; $(BIN)/python bench/bench_catalog_search.py
+	@echo "== catalogue data (10k products, kept)"; $(BIN)/python bench/bench_catalog_data.py --scale 10000
+	@echo "== storefront over HTTP (10k)"; $(BIN)/python bench/bench_catalog_http.py --db $(BENCH_PG) --seconds 5
+	@echo "== checkout over HTTP"; $(BIN)/python bench/bench_checkout.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -174,7 +174,7 @@ def report(name: str, results, wall: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", default="lumbung_bench")
+    parser.add_argument("--database", default="lumbung_bench_checkout")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--shops", type=int, default=20)
