@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.core.errors import Conflict, Forbidden, ValidationFailed
+from lumbung.core.errors import Conflict, Forbidden, RateLimited, ValidationFailed
 
 
 class OtherCentre(Forbidden):
@@ -35,3 +35,8 @@ class PickupCodeUsed(Conflict):
 class PickupCodeExpired(Conflict):
     code = "pickup_code_expired"
     default_message = _("This pickup code has expired. The parcel goes back to the seller.")
+
+
+class PickupCodeLocked(RateLimited):
+    code = "pickup_code_locked"
+    default_message = _("Too many wrong codes for this parcel. Wait, then try again.")

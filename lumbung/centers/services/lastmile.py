@@ -9,7 +9,8 @@
   small WebP) or a typed signature name.
 - A parcel not collected in time goes back to the seller (periodic job); the buyer gets the goods'
   price back through ``orders.services.order_refund`` (orders books the money, never this app).
-A wrong, used or expired code, or another centre's parcel, is refused and nothing changes.
+A wrong, used or expired code, or another centre's parcel, is refused and nothing changes. Too
+many wrong codes for a parcel lock it out for a while (``lockout``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from .. import conf
 from ..errors import NotAtCounter, OtherCentre, PickupCodeExpired, PickupCodeUsed, PickupCodeWrong
 from ..models import DeliveryProof, PickupCode, ServiceCentre
 from .intake import _tell_seller
+from .lockout import pickup_failure_record, pickup_lock_check
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -163,12 +165,15 @@ def _own_parcel(centre: ServiceCentre, parcel: Parcel) -> None:
         )
 
 
-def _check_code(row: PickupCode | None, code: str, now) -> None:
+def _check_code(row: PickupCode | None, code: str, now, parcel: Parcel) -> None:
+    pickup_lock_check(parcel, now)
     if row is None:
+        pickup_failure_record(parcel, now)
         raise PickupCodeWrong(details={"field": "code"})
     if row.used_at is not None:
         raise PickupCodeUsed(details={"field": "code"})
     if not code_matches(code, row.code_hash):
+        pickup_failure_record(parcel, now)
         raise PickupCodeWrong(details={"field": "code"})
     if row.expires_at <= now:
         raise PickupCodeExpired(details={"field": "code"})
@@ -212,7 +217,7 @@ def pickup_hand_over(*, agent, centre: ServiceCentre, parcel: Parcel, code: str)
     code = clean_pickup_code(code)
     now = timezone.now()
     row = PickupCode.objects.select_for_update().filter(parcel=parcel).first()
-    _check_code(row, code, now)
+    _check_code(row, code, now, parcel)
     if parcel.status != P.READY_FOR_PICKUP:
         raise NotAtCounter(
             _("Parcel %(code)s is not on the shelf for pickup.") % {"code": parcel.code},
@@ -289,7 +294,7 @@ def door_deliver(
     if (code or "").strip():
         clean = clean_pickup_code(code)
         row = PickupCode.objects.select_for_update().filter(parcel=parcel).first()
-        _check_code(row, clean, now)
+        _check_code(row, clean, now, parcel)
         row.used_at, row.used_by = now, agent
         row.save(update_fields=["used_at", "used_by"])
         kind = DeliveryProof.Kind.CODE
