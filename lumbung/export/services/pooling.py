@@ -33,7 +33,7 @@ from lumbung.core.permissions import require
 from lumbung.ledger.services import Line, account_get_or_create, entry_post
 from lumbung.quality.models import Inspection, InspectionOutcome
 
-from .. import accounts
+from .. import accounts, notifications
 from ..models import (
     Contract,
     ContractStatus,
@@ -202,9 +202,12 @@ def delivery_record(
 
 
 def milestone_reach(*, contract: Contract, kind: str, reference: str = "") -> Milestone:
-    milestone, _created = Milestone.objects.get_or_create(
+    """Record a milestone once; the BUMDes's managers hear of it (call inside the event's transaction)."""
+    milestone, created = Milestone.objects.get_or_create(
         contract=contract, kind=kind, defaults={"reference": reference[:64]}
     )
+    if created:
+        notifications.milestone_reached(contract=contract, milestone=milestone)
     return milestone
 
 

@@ -27,7 +27,7 @@ from lumbung.core.money import CURRENCIES, CurrencyMismatch, quantum
 from lumbung.core.periodic import periodic
 from lumbung.core.permissions import require
 
-from .. import selectors
+from .. import notifications, selectors
 from ..models import (
     CONTRACT_TRANSITIONS,
     Contract,
@@ -138,6 +138,7 @@ def rfq_post(
         )
         for exporter in selectors.exporters_matching(rfq):
             RfqInvite.objects.create(rfq=rfq, exporter=exporter)
+            notifications.rfq_invited(rfq=rfq, exporter=exporter)
         audit.record("export.rfq_posted", actor=buyer, obj=rfq, data={"hs": hs.code})
     return rfq
 
@@ -149,7 +150,9 @@ def rfq_invite(*, actor, rfq: Rfq, exporter: Exporter) -> RfqInvite:
         raise Conflict(_("This request is no longer open for quotes."))
     try:
         with transaction.atomic():
-            return RfqInvite.objects.create(rfq=rfq, exporter=exporter, by_facilitator=actor)
+            invite = RfqInvite.objects.create(rfq=rfq, exporter=exporter, by_facilitator=actor)
+            notifications.rfq_invited(rfq=rfq, exporter=exporter)
+            return invite
     except IntegrityError:
         raise Conflict(_("This exporter is already invited.")) from None
 
@@ -230,6 +233,7 @@ def quote_submit(
         )
         if rfq.quotes.count() >= rfq.max_quotes:
             _close(rfq)
+        notifications.quote_received(quote=quote)
     return quote
 
 
@@ -264,7 +268,9 @@ def counter_make(*, buyer, quote: Quote, unit_price: Any, message: str = "") -> 
     note = text_in(message, field="message", max_length=500, required=False)
     try:
         with transaction.atomic():
-            return Counter.objects.create(quote=quote, unit_price=price, message=note)
+            counter = Counter.objects.create(quote=quote, unit_price=price, message=note)
+            notifications.quote_answered(quote=quote, event="countered", price=price)
+            return counter
     except IntegrityError:
         raise Conflict(_("You can counter a quote only once."), code="already_countered") from None
 
@@ -397,6 +403,7 @@ def quote_accept(
             contract=contract, to_status=contract.status, actor=buyer, reason="signed"
         )
         audit.record("export.contract_signed", actor=buyer, obj=contract, data={"total": str(total)})
+        notifications.quote_answered(quote=quote, event="accepted")
     return contract
 
 
