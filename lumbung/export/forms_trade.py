@@ -32,8 +32,15 @@ class RfqForm(forms.Form):
     )
 
 
+TIER_ROWS = 4
+
+
 class QuoteForm(forms.Form):
-    unit_price = forms.DecimalField(label=_("price per unit"), decimal_places=2)
+    """A quote with up to ``TIER_ROWS`` price tiers (from this quantity, this price per unit).
+
+    The first tier starts at the minimum order (left blank, it does), later tiers at larger quantities.
+    """
+
     moq = forms.DecimalField(label=_("minimum order"), decimal_places=3)
     incoterm = forms.ChoiceField(label=_("Incoterm"), choices=Incoterm.choices)
     named_port = forms.CharField(label=_("named port or place"), max_length=80)
@@ -44,6 +51,76 @@ class QuoteForm(forms.Form):
         label=_("payment terms"), max_length=255, initial="30% deposit, 70% against documents"
     )
     packaging = forms.CharField(label=_("packaging"), max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, TIER_ROWS + 1):
+            self.fields[f"min_quantity_{i}"] = forms.DecimalField(
+                label=_("tier %(n)s: from quantity") % {"n": i},
+                decimal_places=3,
+                min_value=0,
+                required=False,
+                help_text=_("leave blank to start at the minimum order") if i == 1 else "",
+            )
+            self.fields[f"unit_price_{i}"] = forms.DecimalField(
+                label=_("tier %(n)s: price per unit") % {"n": i}, decimal_places=2, required=i == 1
+            )
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if not name.startswith(("min_quantity_", "unit_price_"))]
+
+    def tier_rows(self):
+        """Bound fields by row, for a table in the template."""
+        return [(self[f"min_quantity_{i}"], self[f"unit_price_{i}"]) for i in range(1, TIER_ROWS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        moq = data.get("moq")
+        tiers, previous = [], None
+        for i in range(1, TIER_ROWS + 1):
+            quantity, price = data.get(f"min_quantity_{i}"), data.get(f"unit_price_{i}")
+            if f"min_quantity_{i}" in self.errors or f"unit_price_{i}" in self.errors:
+                return data
+            if quantity is None and price is None:
+                continue
+            if quantity is None and i == 1:
+                quantity = moq
+            if quantity is None or price is None:
+                self.add_error(
+                    f"unit_price_{i}" if price is None else f"min_quantity_{i}",
+                    _("Give both the quantity and the price of this tier."),
+                )
+                return data
+            if price <= 0:
+                self.add_error(f"unit_price_{i}", _("A price must be more than zero."))
+                return data
+            if previous is None and moq is not None and quantity != moq:
+                self.add_error(
+                    f"min_quantity_{i}",
+                    _("The first tier starts at the minimum order (%(moq)s).") % {"moq": moq},
+                )
+                return data
+            if previous is not None and quantity <= previous:
+                self.add_error(
+                    f"min_quantity_{i}", _("Each tier starts at a larger quantity than the one before.")
+                )
+                return data
+            tiers.append({"min_quantity": quantity, "unit_price": price})
+            previous = quantity
+        data["tiers"] = tiers
+        return data
+
+
+class InviteForm(forms.Form):
+    """A facilitator invites more verified exporters to an RFQ (suggested ones first)."""
+
+    exporters = forms.MultipleChoiceField(
+        label=_("exporters to invite"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exporters"].choices = [(e.public_id, label) for e, label in candidates]
 
 
 class CounterForm(forms.Form):

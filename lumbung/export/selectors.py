@@ -82,6 +82,21 @@ def exporters_matching(rfq: Rfq) -> list[Exporter]:
     return [row[-1] for row in ranked]
 
 
+def exporters_invitable(rfq: Rfq) -> list[tuple[Exporter, bool]]:
+    """Verified exporters not yet invited to ``rfq``: the suggested ones (offering its HS code, ranked
+    as matching ranks them) first, then the other verified exporters by name. Each with ``suggested``."""
+    invited = set(rfq.invites.values_list("exporter_id", flat=True))
+    suggested = [e for e in exporters_matching(rfq) if e.pk not in invited]
+    taken = invited | {e.pk for e in suggested}
+    others = (
+        exporters_all()
+        .filter(status=ExporterStatus.VERIFIED, organisation__is_active=True)
+        .exclude(pk__in=taken)
+        .order_by("organisation__name")
+    )
+    return [(e, True) for e in suggested] + [(e, False) for e in others]
+
+
 def rfqs_for_buyer(user) -> QuerySet[Rfq]:
     return Rfq.objects.filter(buyer=user).select_related("hs_code")
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lumbung.core.errors import DomainError
@@ -27,12 +29,13 @@ from .forms_trade import (
     CounterForm,
     DeliveryForm,
     DocumentForm,
+    InviteForm,
     PledgeForm,
     QuoteForm,
     RfqForm,
     ShipForm,
 )
-from .models import Counter, PayoutRun, Pool, ProducerPayout, ProvenanceConsent
+from .models import Counter, PayoutRun, Pool, ProducerPayout, ProvenanceConsent, RfqStatus
 from .rules import is_facilitator
 from .services import pooling, shipping, trade
 from .services.documents_rules import reason_text
@@ -61,15 +64,54 @@ def rfq_new(request):
     return render(request, "export/rfq_form.html", {"form": form})
 
 
+def _invite_candidates(rfq):
+    return [
+        (
+            exporter,
+            gettext("%(name)s — suggested, offers HS %(hs)s")
+            % {"name": exporter.organisation.name, "hs": rfq.hs_code.code}
+            if suggested
+            else exporter.organisation.name,
+        )
+        for exporter, suggested in selectors.exporters_invitable(rfq)
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rfq_detail(request, public_id: str):
     rfq = _get(selectors.rfq_by_public_id(public_id))
     if not can(request.user, "export.view_rfq", rfq):
         raise PermissionDenied
+    facilitating = is_facilitator(request.user)
     mine = list(selectors.exporters_managed_by(request.user).filter(invites__rfq=rfq))
-    quote_form = QuoteForm(request.POST or None, prefix="q") if mine else None
-    if request.method == "POST" and quote_form is not None and quote_form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    quote_form = None
+    if mine:
+        quote_form = QuoteForm(posted if posted and "q-moq" in posted else None, prefix="q")
+    invite_form = None
+    if facilitating and rfq.status == RfqStatus.OPEN:
+        candidates = _invite_candidates(rfq)
+        invite_form = InviteForm(
+            posted if posted and "invite" in posted else None,
+            prefix="i",
+            candidates=candidates,
+        )
+    if posted and "invite" in posted:
+        if invite_form is None:
+            raise PermissionDenied
+        if invite_form.is_valid():
+            by_id = {e.public_id: e for e, _label in candidates}
+            try:
+                with transaction.atomic():
+                    for public_id_ in invite_form.cleaned_data["exporters"]:
+                        trade.rfq_invite(actor=request.user, rfq=rfq, exporter=by_id[public_id_])
+            except DomainError as exc:
+                form_error_add(invite_form, exc)
+            else:
+                messages.success(request, gettext("Invited. They have been told by SMS."))
+                return redirect("export:rfq", public_id=rfq.public_id)
+    elif posted and quote_form is not None and quote_form.is_bound and quote_form.is_valid():
         data = quote_form.cleaned_data
         try:
             with transaction.atomic():
@@ -78,7 +120,7 @@ def rfq_detail(request, public_id: str):
                     rfq=rfq,
                     exporter=mine[0],
                     currency=rfq.currency,
-                    tiers=[{"min_quantity": data["moq"], "unit_price": data["unit_price"]}],
+                    tiers=data["tiers"],
                     moq=data["moq"],
                     incoterm=data["incoterm"],
                     named_port=data["named_port"],
@@ -92,6 +134,8 @@ def rfq_detail(request, public_id: str):
             form_error_add(quote_form, exc)
         else:
             return redirect("export:rfq", public_id=rfq.public_id)
+    elif posted and quote_form is None:
+        raise PermissionDenied
     quotes = list(selectors.quotes_visible(request.user, rfq))
     counters = {c.quote_id: c for c in Counter.objects.filter(quote__in=quotes)}
     rows = [{"quote": q, "counter": counters.get(q.id), "tiers": list(q.tiers.all())} for q in quotes]
@@ -103,6 +147,10 @@ def rfq_detail(request, public_id: str):
             "rows": rows,
             "is_buyer": rfq.buyer_id == request.user.pk,
             "quote_form": quote_form,
+            "invite_form": invite_form,
+            "invited": rfq.invites.select_related("exporter__organisation").order_by("at")
+            if facilitating
+            else [],
             "accept_form": AcceptForm(),
             "counter_form": CounterForm(),
         },
@@ -135,8 +183,6 @@ def quote_act(request, public_id: str, action: str):
             else:
                 raise Http404
     except DomainError as exc:
-        from django.contrib import messages
-
         messages.error(request, str(exc.message))
     return redirect("export:rfq", public_id=quote.rfq.public_id)
 

@@ -52,7 +52,7 @@ def png(tmp_path):
 
 def quote_through_page(page, live_server, rfq, price):
     page.goto(f"{live_server.url}/export/rfqs/{rfq.public_id}/")
-    page.fill("input[name=q-unit_price]", price)
+    page.fill("input[name=q-unit_price_1]", price)
     page.fill("input[name=q-moq]", "1")
     page.select_option("select[name=q-incoterm]", "CIF")
     page.fill("input[name=q-named_port]", "Hong Kong")

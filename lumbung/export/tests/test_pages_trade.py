@@ -42,7 +42,7 @@ def test_rfq_quote_accept_pool_and_payout_through_pages(client):
     response = client.post(
         f"/export/rfqs/{rfq.public_id}/",
         {
-            "q-unit_price": "6.40",
+            "q-unit_price_1": "6.40",
             "q-moq": "50",
             "q-incoterm": "CIF",
             "q-named_port": "Hong Kong",
