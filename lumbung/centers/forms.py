@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.errors import DomainError
 
+# What an agent may ask a villager's consent for at the counter (accounts.AssistPurpose values).
+ASSIST_PURPOSES = ("buy", "sell", "aftersales")
+
 
 def form_error_add(form: forms.Form, exc: DomainError) -> None:
     """Show a service's error on the field it names, or above the form."""
@@ -112,7 +115,7 @@ class VillagerPhoneForm(forms.Form):
         from lumbung.accounts.models import AssistPurpose
 
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [(p, AssistPurpose(p).label) for p in ("buy", "sell")]
+        self.fields["purpose"].choices = [(p, AssistPurpose(p).label) for p in ASSIST_PURPOSES]
 
 
 class VillagerNoPhoneForm(forms.Form):
@@ -131,7 +134,7 @@ class InPersonConsentForm(forms.Form):
         from lumbung.accounts.models import AssistPurpose
 
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [(p, AssistPurpose(p).label) for p in ("buy", "sell")]
+        self.fields["purpose"].choices = [(p, AssistPurpose(p).label) for p in ASSIST_PURPOSES]
 
 
 class ConsentCodeForm(forms.Form):
@@ -175,3 +178,29 @@ class AssistedListingForm(forms.Form):
         self.fields["category"].choices = [
             (c.slug, c.name()) if callable(getattr(c, "name", None)) else (c.slug, c.slug) for c in categories
         ]
+
+
+class AssistedCaseForm(forms.Form):
+    """File a return, complaint or dispute for a villager about one of their delivered orders."""
+
+    order = forms.ChoiceField(label=_("Which order"), choices=())
+    kind = forms.ChoiceField(label=_("What the villager asks for"), choices=())
+    reason = forms.CharField(
+        label=_("What is wrong, in the villager's words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    photo1 = forms.ImageField(label=_("Photo"), required=False)
+    photo2 = forms.ImageField(label=_("Photo"), required=False)
+    photo3 = forms.ImageField(label=_("Photo"), required=False)
+    form_key = forms.CharField(widget=forms.HiddenInput, max_length=128)
+
+    def __init__(self, *args, orders=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].choices = [
+            (o.public_id, f"{o.code} · {o.shop.name} · {o.get_status_display()}") for o in orders
+        ]
+        self.fields["kind"].choices = list(kinds)
+
+    def photos(self) -> list:
+        return [self.cleaned_data[f] for f in ("photo1", "photo2", "photo3") if self.cleaned_data.get(f)]

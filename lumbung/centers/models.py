@@ -297,3 +297,8 @@ class AssistedAct(models.Model):
     @property
     def money(self) -> Money | None:
         return Money(self.amount, self.currency) if self.amount is not None and self.currency else None
+
+    @property
+    def case_public_id(self) -> str:
+        """The after-sales case a complaint receipt is about ("" for other acts)."""
+        return self.reference.removeprefix("case:") if self.reference.startswith("case:") else ""

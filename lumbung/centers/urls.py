@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_counter
+from . import views, views_complaint, views_counter
 
 app_name = "centers"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("<str:public_id>/parcels/", views_counter.parcel_desk, name="parcel_desk"),
     path("<str:public_id>/assist/", views_counter.assist, name="assist"),
     path("<str:public_id>/assist/<str:villager_id>/", views_counter.assist_villager, name="assist_villager"),
+    path(
+        "<str:public_id>/assist/<str:villager_id>/complaint/",
+        views_complaint.assist_complaint,
+        name="assist_complaint",
+    ),
     path("<str:public_id>/receipts/<str:act_id>/", views_counter.receipt, name="receipt"),
     path("<str:public_id>/commission/", views_counter.commission, name="commission"),
 ]

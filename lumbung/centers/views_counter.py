@@ -40,6 +40,7 @@ from .forms import (
     form_error_add,
 )
 from .models import AssistedAct, ServiceCentre
+from .ports import aftersales
 from .views import _base_context, _centre_or_404
 
 
@@ -98,6 +99,7 @@ def counter(request, public_id: str):
         pickups=list(selectors.parcels_waiting_pickup(centre)[:30]),
         incoming=list(selectors.parcels_incoming(centre)[:30]),
         assisted=list(selectors.assisted_acts(centre, day=today)[:30]),
+        cases=list(port.escalated_cases(centre))[:30] if (port := aftersales()) is not None else None,
         lookup=CodeLookupForm(),
     )
     return render(request, "centers/console.html", context)
@@ -514,7 +516,7 @@ def assist_villager(request, public_id: str, villager_id: str):
             else:
                 order_form_error = str(exc.message)
     consents = {}
-    for purpose in (AssistPurpose.BUY, AssistPurpose.SELL):
+    for purpose in (AssistPurpose.BUY, AssistPurpose.SELL, AssistPurpose.AFTERSALES):
         try:
             grant = acting_for_require(agent=request.user, villager=villager, purpose=purpose)
             consents[purpose] = grant if grant.centre_id == centre.organisation_id else None
@@ -542,6 +544,8 @@ def assist_villager(request, public_id: str, villager_id: str):
         consents=consents,
         buy_ok=bool(consents[AssistPurpose.BUY]),
         sell_ok=bool(consents[AssistPurpose.SELL]),
+        aftersales_ok=bool(consents[AssistPurpose.AFTERSALES]),
+        can_complain=aftersales() is not None,
         pending=pending,
         consent_form=consent_form,
         code_form=code_form,

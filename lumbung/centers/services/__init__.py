@@ -1,9 +1,10 @@
 """Centre writes: the drawer (``cash``), drop-off intake (``intake``), the last mile (``lastmile``)
-and assisted commerce (``assisted``). Keyword-only; each checks permission itself and nests in the
+assisted commerce (``assisted``) and the pickup-code lockout (``lockout``). Keyword-only; each checks permission itself and nests in the
 caller's transaction (the view, API operation or job owns it).
 """
 
 from .assisted import (
+    assisted_case_open,
     assisted_cash_take,
     assisted_order_accept,
     assisted_order_place,
@@ -30,6 +31,7 @@ from .lastmile import (
 
 __all__ = [
     "HOURS_FIELDS",
+    "assisted_case_open",
     "assisted_cash_take",
     "assisted_order_accept",
     "assisted_order_place",

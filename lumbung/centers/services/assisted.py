@@ -8,7 +8,8 @@ the receipt, printed as a slip and sent by SMS when the villager has a phone.
 
 The acts call the owning apps' services: orders (checkout with pickup at this centre and cash,
 accepting an order for a seller), payments (``cash_receive``), catalog (``product_create`` on the
-villager's behalf). The agent's commission on these orders is credited by orders at completion.
+villager's behalf), and after-sales (a complaint filed for the villager, through the port after-sales
+registers in ``centers.ports``: centres never import it). The agent's commission on these orders is credited by orders at completion.
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ from lumbung.regions.selectors import postal_codes_of
 
 from ..errors import NotAtCounter, OtherCentre
 from ..models import AssistedAct, ServiceCentre
+from ..ports import aftersales
 
 S = OrderStatus
 K = AssistedAct.Kind
+CASE_PREFIX = "case:"
 
 
 def consent_for(*, agent, centre: ServiceCentre, villager, purpose: str) -> ActingFor:
@@ -322,6 +325,60 @@ def assisted_order_accept(
             order=locked,
             reference=locked.escrow_reference,
             action="centers.assisted_accept",
+        )
+
+    return _once(centre, key, make)
+
+
+def assisted_case_open(
+    *,
+    agent,
+    centre: ServiceCentre,
+    villager,
+    order: Order,
+    kind: str,
+    reason: str,
+    lines=None,
+    photos=(),
+    idempotency_key: str,
+) -> AssistedAct:
+    """File a return, complaint or dispute for the villager: after-sales' ``case_open`` on their behalf.
+
+    Needs the villager's ``aftersales`` consent from this centre; the case and its receipt are
+    written together or not at all.
+    """
+    port = aftersales()
+    if port is None:
+        raise NotAtCounter(_("Complaints cannot be filed at the counter yet."))
+    key = _key(idempotency_key)
+    grant = consent_for(agent=agent, centre=centre, villager=villager, purpose=AssistPurpose.AFTERSALES)
+    if order.buyer_id != villager.pk:
+        raise Forbidden(_("This is not the villager's order."), code="not_villagers_order")
+
+    def make() -> AssistedAct:
+        case = port.case_open(
+            actor=agent,
+            order=order,
+            kind=kind,
+            reason=reason,
+            lines=lines,
+            photos=photos,
+            on_behalf_of=villager,
+        )
+        summary = _("%(kind)s filed about order %(code)s: case %(case)s") % {
+            "kind": case.kind,
+            "code": order.code,
+            "case": case.public_id,
+        }
+        return _receipt(
+            grant=grant,
+            centre=centre,
+            kind=K.COMPLAINT,
+            key=key,
+            summary=str(summary),
+            order=order,
+            reference=f"{CASE_PREFIX}{case.public_id}",
+            action="centers.assisted_case",
         )
 
     return _once(centre, key, make)

@@ -23,3 +23,15 @@ def seeded_rates(request):
             centre_commission_percent=Decimal("3.00"),
             valid_from="2024-01-01T00:00:00Z",
         )
+
+
+@pytest.fixture
+def aftersales_port():
+    """Register the after-sales port (as after-sales' ready() should) for the test, then restore."""
+    from lumbung.centers.ports import aftersales_provide
+
+    from .aftersales_port import PORT
+
+    previous = aftersales_provide(PORT)
+    yield PORT
+    aftersales_provide(previous)
