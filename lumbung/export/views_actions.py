@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lumbung.core.errors import DomainError, ValidationFailed
@@ -89,6 +90,18 @@ def contract_action(request, public_id: str, action: str):
         elif action == "claim":
             with transaction.atomic():
                 shipping.claim_raise(buyer=request.user, contract=contract, reason=post.get("reason", ""))
+        elif action in ("claim-answer", "claim-resolve"):
+            claim = contract.claims.filter(public_id=post.get("claim", "")).first()
+            if claim is None:
+                raise Http404
+            with transaction.atomic():
+                if action == "claim-answer":
+                    shipping.claim_answer(actor=request.user, claim=claim, answer=post.get("answer", ""))
+                else:
+                    shipping.claim_resolve(
+                        actor=request.user, claim=claim, resolution=post.get("resolution", "")
+                    )
+            messages.success(request, gettext("Saved."))
         else:
             raise Http404
     except DomainError as exc:

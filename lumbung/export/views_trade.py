@@ -240,7 +240,8 @@ def contract_detail(request, public_id: str):
             "is_buyer": contract.buyer_id == request.user.pk,
             "form_key": new_form_key(),
             "paid": set(contract.payments.values_list("kind", flat=True)),
-            "claims": contract.claims.all(),
+            "claims": contract.claims.order_by("at"),
+            "now": timezone.now(),
         },
     )
 

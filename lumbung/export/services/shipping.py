@@ -361,10 +361,21 @@ def claim_answer(*, actor, claim: Claim, answer: str) -> Claim:
 
 
 def claim_resolve(*, actor, claim: Claim, resolution: str) -> Claim:
+    """A facilitator decides an escalated (or answered) claim; an open one is the supplier's to answer first."""
     require(actor, "export.facilitate")
-    claim.resolution = text_in(resolution, field="resolution", max_length=4000)
-    claim.status = ClaimStatus.RESOLVED
-    claim.save(update_fields=["resolution", "status"])
+    resolution = text_in(resolution, field="resolution", max_length=4000)
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status == ClaimStatus.RESOLVED:
+            raise Conflict(_("This claim is already resolved."), code="claim_resolved")
+        if claim.status == ClaimStatus.OPEN:
+            raise Conflict(
+                _("The supplier may still answer this claim; it comes to you if they do not."),
+                code="claim_not_escalated",
+            )
+        claim.resolution = resolution
+        claim.status = ClaimStatus.RESOLVED
+        claim.save(update_fields=["resolution", "status"])
     return claim
 
 
