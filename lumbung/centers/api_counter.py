@@ -17,10 +17,14 @@ from pydantic import Field
 from lumbung.core.errors import NotFound
 from lumbung.core.idempotency import fingerprint, run_idempotent, scope_for
 from lumbung.core.permissions import require
+from lumbung.core.schemas import ErrorOut
 
 from . import selectors, services
 from .api import ERRORS, _centre, router
 from .models import AssistedAct
+
+# Pickup-code answers may also be 429: too many wrong codes for the parcel (``services.lockout``).
+CODE_ERRORS = {**ERRORS, 429: ErrorOut}
 
 
 class IntakeIn(Schema):
@@ -195,7 +199,7 @@ def arrive(request: HttpRequest, public_id: str, code: str, idempotency_key: str
 
 @router.post(
     "/{public_id}/parcels/{code}/collect",
-    response={200: CounterParcelOut, **ERRORS},
+    response={200: CounterParcelOut, **CODE_ERRORS},
     summary="Hand over with the pickup code",
 )
 def collect(
@@ -231,7 +235,7 @@ def out_for_delivery(request: HttpRequest, public_id: str, code: str, idempotenc
 
 @router.post(
     "/{public_id}/parcels/{code}/deliver",
-    response={200: CounterParcelOut, **ERRORS},
+    response={200: CounterParcelOut, **CODE_ERRORS},
     summary="Delivered at the door (code or signed name)",
 )
 def deliver(

@@ -125,3 +125,20 @@ def test_the_parcel_desk_shows_the_lockout_and_the_wait_and_hands_nothing_over(c
     parcel.refresh_from_db()
     order.refresh_from_db()
     assert parcel.status == "collected" and order.status == "delivered"
+
+
+def test_the_api_answers_429_with_the_wait_while_locked(client):
+    w, order, parcel, code = _on_shelf()
+    client.force_login(w.buyer_agent)
+    path = f"/api/centers/{w.buyer_centre.public_id}/parcels/{parcel.code}/collect"
+
+    def collect(value, key):
+        return client.post(path, {"code": value}, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+
+    for i in range(5):
+        assert collect(_wrong(code), f"k-w{i}").json()["code"] == "pickup_code_invalid"
+    locked = collect(code, "k-r")
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "pickup_code_locked"
+    assert locked.json()["details"]["retry_after_minutes"] == 60
+    _untouched(order, parcel)
