@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lumbung.centers.errors import PickupCodeLocked, PickupCodeWrong
 from lumbung.centers.models import PickupCode
@@ -43,7 +43,7 @@ def _untouched(order, parcel):
 def test_five_wrong_codes_lock_the_parcel_for_the_hour_then_the_right_code_works():
     w, order, parcel, code = _on_shelf()
     start = timezone.now()
-    with time_machine.travel(start, tick=False) as clock:
+    with time_machine.travel(start, tick=False) as clock, translation.override("en"):
         for _ in range(4):
             with pytest.raises(PickupCodeWrong):
                 pickup_hand_over(agent=w.buyer_agent, centre=w.buyer_centre, parcel=parcel, code=_wrong(code))
