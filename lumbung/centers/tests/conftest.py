@@ -27,10 +27,9 @@ def seeded_rates(request):
 
 @pytest.fixture
 def aftersales_port():
-    """Register the after-sales port (as after-sales' ready() should) for the test, then restore."""
+    """The port after-sales registers at start-up (tests name it to say what they rely on)."""
+    from lumbung.aftersales.centre_port import PORT
     from lumbung.centers.ports import aftersales_provide
-
-    from .aftersales_port import PORT
 
     previous = aftersales_provide(PORT)
     yield PORT

@@ -1,14 +1,15 @@
-"""The after-sales port as after-sales should register it in its ``AppConfig.ready`` (centres may not
-import after-sales; tests may). Built only from after-sales' own models, selectors and services."""
+"""What after-sales lends the centre counter (``lumbung.centers.ports``), registered in
+``AftersalesConfig.ready``: centres sit below after-sales and may not import it."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from lumbung.aftersales import services as aftersales_services
-from lumbung.aftersales.models import Case
-from lumbung.aftersales.states import ESCALATED, CaseKind
 from lumbung.centers.ports import AftersalesPort, CaseRef
+
+from . import services as aftersales_services
+from .models import Case
+from .states import ESCALATED, CaseKind
 
 
 def _ref(case: Case) -> CaseRef:
