@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from lumbung.ledger import services
 from lumbung.ledger.services import Line, entry_post
@@ -78,20 +78,30 @@ def test_from_the_command_line_good_books_exit_zero(books, capsys):
     assert "ledger verified" in capsys.readouterr().out
 
 
-def test_an_unbalanced_entry_slipped_in_by_raw_sql_is_named(books):
+def _raw_unbalanced_entry(cursor, account_pk: int) -> None:
+    cursor.execute(
+        "INSERT INTO ledger_journalentry (public_id, kind, reference, memo, metadata, created_at)"
+        " VALUES ('rawbad0000000001', 'raw', '', '', '{}', CURRENT_TIMESTAMP)"
+    )
+    cursor.execute("SELECT id FROM ledger_journalentry WHERE public_id = 'rawbad0000000001'")
+    entry_id = cursor.fetchone()[0]
+    cursor.execute(
+        "INSERT INTO ledger_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 5, 'IDR')",
+        [entry_id, account_pk],
+    )
+
+
+def test_an_unbalanced_entry_slipped_in_by_raw_sql_is_refused_or_named(books):
+    if connection.vendor == "postgresql":
+        # PostgreSQL's deferred check refuses it when the transaction's constraints are checked.
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            _raw_unbalanced_entry(cursor, books["payable"].pk)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        assert ledger_verify().ok
+        return
     # SQLite has no deferred sum check, so raw SQL can insert an unbalanced entry; verify names it.
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL refuses this at commit (see test_append_only)")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO ledger_journalentry (public_id, kind, reference, memo, metadata, created_at)"
-            " VALUES ('rawbad0000000001', 'raw', '', '', '{}', CURRENT_TIMESTAMP)"
-        )
-        entry_id = cursor.lastrowid
-        cursor.execute(
-            "INSERT INTO ledger_posting (entry_id, account_id, amount, currency) VALUES (%s, %s, 5, 'IDR')",
-            [entry_id, books["payable"].pk],
-        )
+        _raw_unbalanced_entry(cursor, books["payable"].pk)
     report = ledger_verify()
     assert report.unbalanced_entries == ["rawbad0000000001"]
     assert report.thin_entries == ["rawbad0000000001"]
