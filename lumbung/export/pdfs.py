@@ -24,40 +24,37 @@ class Sheet:
         self.pdf.add_font("body", "", str(FONT_PATH))
         self.pdf.add_font("body", "B", str(FONT_PATH))
         self.family = "body"
-        self.pdf.set_title(self.clean(title))
+        self.pdf.set_title(str(title))
         self.pdf.set_font(self.family, "B", 15)
-        self.pdf.cell(0, 10, self.clean(title), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.cell(0, 10, str(title), new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font(self.family, "", 10)
-
-    def clean(self, text) -> str:
-        return str(text)
 
     def row(self, label: str, value) -> None:
         self.pdf.set_font(self.family, "B", 10)
-        self.pdf.cell(55, 6, self.clean(label))
+        self.pdf.cell(55, 6, str(label))
         self.pdf.set_font(self.family, "", 10)
-        self.pdf.multi_cell(0, 6, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text: str) -> None:
         self.pdf.ln(3)
         self.pdf.set_font(self.family, "B", 12)
-        self.pdf.cell(0, 8, self.clean(text), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.cell(0, 8, str(text), new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font(self.family, "", 10)
 
     def table(self, header: list[str], rows: list[list]) -> None:
         width = (self.pdf.w - self.pdf.l_margin - self.pdf.r_margin) / len(header)
         self.pdf.set_font(self.family, "B", 9)
         for cell in header:
-            self.pdf.cell(width, 6, self.clean(cell), border=1)
+            self.pdf.cell(width, 6, str(cell), border=1)
         self.pdf.ln()
         self.pdf.set_font(self.family, "", 9)
         for row in rows:
             for cell in row:
-                self.pdf.cell(width, 6, self.clean(cell), border=1)
+                self.pdf.cell(width, 6, str(cell), border=1)
             self.pdf.ln()
 
     def text(self, value: str) -> None:
-        self.pdf.multi_cell(0, 6, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT")
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,15 +17,11 @@ class EntryPoint:
     url_name: str
 
     @property
-    def url(self) -> str | None:
-        """The page's address, or None while the app that owns it has not built it yet."""
-        try:
-            return reverse(self.url_name)
-        except NoReverseMatch:
-            return None
+    def url(self) -> str:
+        return reverse(self.url_name)
 
 
-# Each role's first page. An entry shows as a link once its URL exists, as plain text until then.
+# Each role's first page.
 ENTRY_POINTS = (
     EntryPoint(_("Buyers"), _("Browse village products"), "catalog:search"),
     EntryPoint(_("Sellers"), _("Open a shop"), "catalog:seller_shop_new"),
