@@ -73,7 +73,9 @@ def api_token_authenticate(raw: str) -> User | None:
     if not token.user.is_active:
         return None
     now = timezone.now()
-    ApiToken.objects.filter(pk=token.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+    # Only when the row just read is stale: a token in steady use costs no write and no round trip.
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+        ).update(last_used_at=now)
     return token.user
