@@ -74,21 +74,9 @@ def account_get_or_create(
     allow_negative: bool | None = None,
 ) -> LedgerAccount:
     """The account with this code, opened if new. A code always means the same type and currency."""
-    family = chart.family_of(code)
-    if type is None:
-        if family is None:
-            raise ValidationFailed(_("Say which type of account %(code)s is.") % {"code": code})
-        type = family.type
-    if type not in AccountType.values:
-        raise ValidationFailed(_("Unknown account type: %(type)s") % {"type": type})
-    if family is not None and family.type != type:
-        raise ValidationFailed(
-            _("Accounts named %(code)s are of type %(type)s.") % {"code": code, "type": family.type}
-        )
-    if currency not in CURRENCIES:
-        raise ValidationFailed(_("Unknown currency: %(currency)s") % {"currency": currency})
-    if allow_negative is None:
-        allow_negative = chart.default_allow_negative(code, type)
+    type, allow_negative = _account_kind(
+        code=code, currency=currency, type=type, allow_negative=allow_negative
+    )
     account, created = LedgerAccount.objects.get_or_create(
         code=code,
         defaults={
@@ -105,6 +93,47 @@ def account_get_or_create(
             % {"code": code, "type": account.type, "currency": account.currency}
         )
     return account
+
+
+def account_create(
+    *,
+    code: str,
+    currency: str,
+    type: str | None = None,
+    owner: str = "",
+    name: str = "",
+    allow_negative: bool | None = None,
+) -> LedgerAccount:
+    """Open an account whose code is new by construction (e.g. it holds a public id minted in the
+    same transaction): one INSERT, no look-up first. A code already taken raises IntegrityError."""
+    type, allow_negative = _account_kind(
+        code=code, currency=currency, type=type, allow_negative=allow_negative
+    )
+    return LedgerAccount.objects.create(
+        code=code, type=type, currency=currency, owner=owner, name=name, allow_negative=allow_negative
+    )
+
+
+def _account_kind(
+    *, code: str, currency: str, type: str | None, allow_negative: bool | None
+) -> tuple[str, bool]:
+    """The account's type and whether it may go negative, checked against the chart."""
+    family = chart.family_of(code)
+    if type is None:
+        if family is None:
+            raise ValidationFailed(_("Say which type of account %(code)s is.") % {"code": code})
+        type = family.type
+    if type not in AccountType.values:
+        raise ValidationFailed(_("Unknown account type: %(type)s") % {"type": type})
+    if family is not None and family.type != type:
+        raise ValidationFailed(
+            _("Accounts named %(code)s are of type %(type)s.") % {"code": code, "type": family.type}
+        )
+    if currency not in CURRENCIES:
+        raise ValidationFailed(_("Unknown currency: %(currency)s") % {"currency": currency})
+    if allow_negative is None:
+        allow_negative = chart.default_allow_negative(code, type)
+    return type, allow_negative
 
 
 def _code(account: LedgerAccount | str) -> str:

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from lumbung.ledger.chart import fx_position_code, owner_of_org, owner_of_user
 from lumbung.ledger.models import LedgerAccount
-from lumbung.ledger.services import account_get_or_create
+from lumbung.ledger.services import account_create, account_get_or_create
 
 PLATFORM_FEE = "revenue:platform_fee"
 
 
 def escrow_code(order_public_id: str) -> str:
     return f"escrow:order:{order_public_id}"
+
+
+def escrow_create(order) -> LedgerAccount:
+    """Open a new order's escrow at checkout: its code holds the order's fresh public id, so there is
+    nothing to look up first (one INSERT)."""
+    return account_create(
+        code=escrow_code(order.public_id),
+        currency=order.currency,
+        owner=owner_of_user(order.buyer.public_id),
+        name=f"Escrow {order.code}",
+    )
 
 
 def escrow_settlement_code(order) -> str:

@@ -39,6 +39,12 @@ class FeeBook:
             )
         self._parents: dict[int, int | None] = {}
 
+    def note_categories(self, categories) -> None:
+        """Categories already loaded (e.g. with the cart's lines) need no query for their parent."""
+        for category in categories:
+            if category is not None:
+                self._parents.setdefault(category.pk, category.parent_id)
+
     def _parent(self, category_id: int) -> int | None:
         if category_id not in self._parents:
             self._parents[category_id] = (

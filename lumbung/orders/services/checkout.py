@@ -2,14 +2,21 @@
 
 Order of work inside the one transaction (the API or page owns it, under an idempotency key):
 1. check the address (a real village, a postcode of that village) and the shipping method;
-2. hold the stock with conditional UPDATEs, shops and variants in primary-key order so two
+2. write the orders and lines, with fees from the fee rules and shipping from the logistics quote;
+3. open each order's escrow account and create one payment intent per currency; queue the SMS,
+   write the audit and empty the cart;
+4. hold the stock with conditional UPDATEs, shops and variants in primary-key order so two
    checkouts touching the same variants cannot deadlock; a line that cannot be held refuses the
-   whole checkout (``sold_out``) and nothing stays held;
-3. with the rows now locked, compare each price with the one the buyer saw; any difference refuses
-   the checkout (``price_changed``) until the buyer confirms the new prices;
-4. write the orders and lines, with fees from the fee rules and shipping from the logistics quote;
-5. open each order's escrow account and create one payment intent per currency;
-6. empty the cart.
+   whole checkout (``sold_out``) and nothing stays held, nor written: the transaction rolls back;
+5. with the rows now locked, compare each price with the one the buyer saw; any difference refuses
+   the checkout (``price_changed``, everything rolled back) until the buyer confirms the new prices.
+Lines are priced at the price the buyer saw, which step 5 proves is the price under the row lock.
+
+The stock is held last so that the row lock on a popular variant (every buyer of it queues there
+until the holder commits) is held for as short a time as possible: a few statements, not the whole
+checkout. When the cart as read already shows a line short of stock or with a new price, the stock
+is held first instead, so ``sold_out`` and ``price_changed`` answer before any other refusal and
+nothing is written in vain.
 No outside provider is called here: payments calls the gateway after this transaction commits.
 """
 
@@ -245,16 +252,18 @@ def checkout_place(
     reserved_until = now + timedelta(minutes=settings.LUMBUNG_RESERVATION_MINUTES)
     on_behalf_of = buyer if grant is not None else None
 
-    planned = []
-    for shop, lines in groups:
-        public_id = new_public_id()
-        _reserve(lines, f"order:{public_id}", actor, on_behalf_of)
-        planned.append((public_id, shop, lines))
-    changes = _price_changes([line for _s, lines in groups for line in lines])
-    if changes:
-        raise PriceChanged(details={"lines": changes})
+    planned = [(new_public_id(), shop, lines) for shop, lines in groups]
+    all_lines = [line for _s, lines in groups for line in lines]
+    # The cart as read (no lock yet) already shows trouble: hold first, which refuses at once.
+    held = any(
+        line.variant.stock < line.quantity or line.variant.price_amount != line.price_seen
+        for line in all_lines
+    )
+    if held:
+        _hold(planned, all_lines, actor, on_behalf_of)
 
     book = FeeBook(now)
+    book.note_categories(line.variant.product.category for line in all_lines)
     fx_rates: dict[str, object] = {}
     by_currency: dict[str, list[Order]] = defaultdict(list)
     for public_id, shop, lines in planned:
@@ -269,7 +278,8 @@ def checkout_place(
         commission = Money.zero(currency)
         for line in lines:
             variant, product = line.variant, line.variant.product
-            line_total = Money(variant.price_amount, currency) * line.quantity
+            # The price the buyer saw; _hold proves it is the price under the row lock.
+            line_total = Money(line.price_seen, currency) * line.quantity
             rates = book.rates_for(product.category_id)
             line_fee = percent_of(line_total, rates.platform_fee_percent)
             if commission_org is not None:
@@ -283,7 +293,7 @@ def checkout_place(
                     name=f"{product.name()} — {variant.label}"[:240],
                     sku=variant.sku,
                     quantity=line.quantity,
-                    unit_price=variant.price_amount,
+                    unit_price=line.price_seen,
                     line_total=line_total.amount,
                     platform_fee=line_fee.amount,
                     weight_grams=variant.weight_grams * line.quantity,
@@ -323,7 +333,8 @@ def checkout_place(
         for order_line in order_lines:
             order_line.order = order
         OrderLine.objects.bulk_create(order_lines)
-        accounts.escrow_open(order)
+        _cache_new_lines(order, order_lines)
+        accounts.escrow_create(order)
         event_record(order=order, from_status="", to_status=OrderStatus.PLACED, actor=actor)
         by_currency[pay_currency].append(order)
         result.orders.append(order)
@@ -357,4 +368,29 @@ def checkout_place(
         else:
             audit.record("orders.checkout", actor=actor, obj=order, data={"total": str(order.total)})
     CartLine.objects.filter(cart=cart).delete()
+    if not held:
+        _hold(planned, all_lines, actor, on_behalf_of)
     return result
+
+
+def _hold(planned, all_lines: list[CartLine], actor, on_behalf_of) -> None:
+    """Hold every line's stock (shops, then variants, in primary-key order), then check the prices
+    under the row locks. Raises ``SoldOut`` or ``PriceChanged``; the caller's transaction rolls back.
+    Called once per checkout."""
+    for public_id, _shop, lines in planned:
+        _reserve(lines, f"order:{public_id}", actor, on_behalf_of)
+    changes = _price_changes(all_lines)
+    if changes:
+        raise PriceChanged(details={"lines": changes})
+
+
+def _cache_new_lines(order: Order, lines: list[OrderLine]) -> None:
+    """The order's lines as just written, so showing the new order reads nothing back: the lines
+    (with their variant and product) and the fact that none is reviewed yet."""
+    for line in lines:
+        line._state.fields_cache["review"] = None
+    # As prefetch_related leaves it: a queryset whose results are already there.
+    queryset = order.lines.get_queryset()
+    queryset._result_cache = list(lines)
+    queryset._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": queryset}
