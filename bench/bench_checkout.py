@@ -36,6 +36,62 @@ sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    """utime + stime of one process in seconds (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class CpuMeter:
+    """CPU seconds spent by the gunicorn workers, the PostgreSQL backends serving the bench database
+    and this process (the client threads), between ``start()`` and ``stop()``."""
+
+    def __init__(self, server_pid: int, database: str) -> None:
+        self.server_pid, self.database = server_pid, database
+
+    def _backends(self) -> list[int]:
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.database,),
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        workers = [self.server_pid, *children_of(self.server_pid)]
+        return {
+            "app": {pid: proc_cpu(pid) for pid in workers},
+            "db": {pid: proc_cpu(pid) for pid in self._backends()},
+        }
+
+    def start(self) -> None:
+        self.before = self._sample()
+        self.client_before = time.process_time()
+
+    def stop(self) -> dict[str, float]:
+        client = time.process_time() - self.client_before
+        after = self._sample()
+        # A process that appeared during the phase counts from zero (a backend opened mid-phase).
+        used = {
+            kind: sum(cpu - self.before[kind].get(pid, 0.0) for pid, cpu in after[kind].items())
+            for kind in after
+        }
+        return {**used, "client": client}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -157,6 +213,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def report_cpu(cpu: dict[str, float], orders: int) -> None:
+    if not orders:
+        return
+    per = {kind: seconds / orders * 1000 for kind, seconds in cpu.items()}
+    print(
+        f"        CPU per order (cart add + checkout): app {per['app']:.1f} ms, PostgreSQL {per['db']:.1f} ms, "
+        f"client {per['client']:.1f} ms"
+    )
+
+
 def report(name: str, results, wall: float) -> float:
     ok = [r for r in results if r[0] == 201]
     latencies = [r[1] for r in ok]
@@ -182,6 +248,13 @@ def main() -> None:
     parser.add_argument("--per-client", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--hot-stock", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (>1: gthread workers)")
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get("BENCH_BROKER", ""),
+        help="Celery broker URL (e.g. redis://127.0.0.1:6379/11) so SMS delivery is queued for a worker, "
+        "as in production, instead of running inside the request (the demo's eager mode)",
+    )
     args = parser.parse_args()
 
     recreate_database(args.database)
@@ -194,6 +267,8 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "lumbung.settings",
         "LOG_LEVEL": "ERROR",
     }
+    if args.broker:
+        env["CELERY_BROKER_URL"] = args.broker
     os.environ.update(env)
     data = seed(shops=args.shops, skus_per_shop=args.skus, buyers=args.clients, hot_stock=args.hot_stock)
     print(
@@ -210,6 +285,8 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "-w",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -224,9 +301,15 @@ def main() -> None:
                     break
             except requests.RequestException:
                 time.sleep(0.2)
-        print(f"gunicorn: {args.workers} sync workers on {base}; {args.clients} client threads")
+        kind = f"gthread workers x {args.threads} threads" if args.threads > 1 else "sync workers"
+        print(
+            f"gunicorn: {args.workers} {kind} on {base}; {args.clients} client threads; "
+            f"SMS delivery {'queued to ' + args.broker if args.broker else 'in the request (eager)'}"
+        )
         skus, tokens, village = data["skus"], data["tokens"], data["village"]
+        meter = CpuMeter(server.pid, args.database)
 
+        meter.start()
         results, wall = run_phase(
             base=base,
             village=village,
@@ -236,6 +319,8 @@ def main() -> None:
             pick=lambda i, n: skus[(i * 7 + n * 13) % len(skus)],
         )
         peak = report("spread", results, wall)
+        report_cpu(meter.stop(), sum(1 for r in results if r[0] == 201))
+        meter.start()
         results, wall = run_phase(
             base=base,
             village=village,
@@ -246,7 +331,9 @@ def main() -> None:
             rate=max(peak / 2, 1.0),
         )
         report("paced", results, wall)
+        report_cpu(meter.stop(), sum(1 for r in results if r[0] == 201))
         print(f"        (paced at {peak / 2:.1f} orders/s, half the spread peak)")
+        meter.start()
         results, wall = run_phase(
             base=base,
             village=village,
@@ -256,6 +343,7 @@ def main() -> None:
             pick=lambda i, n: data["hot"],
         )
         report("hot", results, wall)
+        report_cpu(meter.stop(), sum(1 for r in results if r[0] == 201))
         with psycopg.connect(f"{PG}/{args.database}") as conn:
             stock = conn.execute(
                 "SELECT stock FROM catalog_variant WHERE id = %s", (data["hot_pk"],)
