@@ -41,7 +41,12 @@ def parcels_by_reference(reference: str) -> QuerySet[Parcel]:
 
 
 def parcel_events(parcel: Parcel) -> QuerySet[ParcelEvent]:
-    return parcel.events.select_related("actor").order_by("at", "id")
+    """The parcel's history in the order its moves were made.
+
+    Not by ``at``: a carrier event carries the carrier's clock, which may run ahead of ours or
+    arrive late, and sorting by it could show "collected" before "at the destination hub".
+    """
+    return parcel.events.select_related("actor").order_by("id")
 
 
 def parcels_ready_to_batch(*, centre) -> QuerySet[Parcel]:
@@ -149,7 +154,7 @@ def parcel_public_tracking(code: str) -> PublicTracking | None:
         return None
     steps = [
         PublicStep(status=e.to_status, label=str(ParcelStatus(e.to_status).label), at=e.at)
-        for e in parcel.events.order_by("at", "id")
+        for e in parcel.events.order_by("id")  # the order of the moves, as parcel_events
     ]
     shipment = shipment_current(parcel)
     return PublicTracking(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from lumbung.logistics import conf
 from lumbung.logistics.models import Parcel, ParcelEvent, Shipment, TrackingEvent
+from lumbung.logistics.selectors import parcel_events, parcel_public_tracking
 from lumbung.logistics.services import (
     batch_add_parcels,
     batch_close,
@@ -106,6 +107,25 @@ def test_the_normal_journey_through_webhooks(client, shipped):
     )
     assert path[-3:] == ["in_transit", "out_for_delivery", "delivered"]
     assert TrackingEvent.objects.filter(shipment=shipment).count() == len(NORMAL)
+
+
+def test_the_public_history_follows_the_moves_whatever_the_carriers_clock(client, shipped):
+    """The carrier's clock says 2025 (T0), ours says now: the steps still read in the order they happened."""
+    shipment = shipped(destination_centre=centre_org(name="Pusat Layanan Bora"))
+    for i, status in enumerate(NORMAL):
+        post(client, webhook(shipment, status, i))
+    parcel = Parcel.objects.get(pk=shipment.parcel_id)
+    expected = [
+        "created",
+        "accepted_at_centre",
+        "batched",
+        "handed_to_carrier",
+        "in_transit",
+        "at_destination_hub",
+    ]
+    assert [step.status for step in parcel_public_tracking(parcel.code).steps] == expected
+    assert [event.to_status for event in parcel_events(parcel)] == expected
+    assert parcel_events(parcel).last().at == T0 + timedelta(minutes=5)  # the carrier's own time, kept
 
 
 def test_a_replayed_webhook_takes_effect_once(client, shipped):
