@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.payments.models import Method
 from lumbung.regions.forms import VillagePickerMixin
+from lumbung.regions.models import Country
 
 from .models import ShippingMethod
 
@@ -22,6 +23,10 @@ class QuantityForm(forms.Form):
 
 
 class CheckoutForm(VillagePickerMixin, forms.Form):
+    # A Chinese county is a delivery place too: Bainiu's nuts go to buyers elsewhere in China (the
+    # checkout service prices that leg at zero and refuses China <-> Indonesia with a clear message).
+    picker_countries = (Country.INDONESIA, Country.CHINA)
+
     form_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
     street = forms.CharField(label=_("Street, house number or landmark"), max_length=200)
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)

@@ -13,6 +13,7 @@ from lumbung.accounts.models import Membership, Role
 from lumbung.core.errors import ValidationFailed
 from lumbung.core.money import Money
 from lumbung.core.permissions import can
+from lumbung.logistics.selectors import PublicTracking, parcel_public_tracking, parcels_by_reference
 
 from .errors import OrderNotFound
 from .models import Cart, CartLine, Order, OrderEvent, OrderLine, Review
@@ -99,6 +100,16 @@ def order_for_viewer(*, public_id: str, user) -> Order:
     if order is None or not can(user, "orders.view", order):
         raise OrderNotFound()
     return order
+
+
+def order_tracking(order: Order) -> list[PublicTracking]:
+    """Where the order's parcels are: logistics' public tracking (no names or phones), oldest parcel first.
+
+    A parcel carries the order's escrow reference ("order:<public id>"); the steps are its status
+    changes in order, from the counter through the carrier's webhooks to the pickup centre.
+    """
+    codes = parcels_by_reference(order.escrow_reference).order_by("pk").values_list("code", flat=True)
+    return [tracking for code in codes if (tracking := parcel_public_tracking(code)) is not None]
 
 
 def order_by_code(code: str) -> Order | None:

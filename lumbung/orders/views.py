@@ -251,6 +251,7 @@ def order_detail(request, public_id: str):
         and order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED),
         "sees_fees": can(request.user, "orders.seller_act", order)
         or can(request.user, "orders.staff", order),
+        "tracking": selectors.order_tracking(order),
     }
     return render(request, "orders/order_detail.html", context)
 

@@ -1,6 +1,8 @@
 """Pages without JavaScript: cart (anonymous, merged at login), checkout with the village picker and a
 double submit, the order's timeline in the buyer's zone, the seller's incoming orders, the review form."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -98,6 +100,67 @@ def test_a_wrong_postcode_is_shown_on_the_form_and_nothing_is_saved():
     response = _logged_in(buyer).post(reverse("orders:checkout"), data)
     assert response.status_code == 422 and "10110" in response.content.decode()
     assert not Order.objects.exists() and f.stock(variant) == 5
+
+
+def test_a_buyer_in_china_checks_out_a_bainiu_shop_for_pickup_at_her_county_centre():
+    """Rural Taobao within China: her county is offered and chosen, its centre listed, the order in yuan."""
+    from lumbung.regions.tests.factories import china_county
+
+    f.cny_rate()
+    _shop, variant = f.shop_with_variant(price="45", currency="CNY", stock=5)  # Lin'an
+    xihu = china_county(county=("330106", "西湖区"))
+    buyer = f.buyer(village=xihu)
+    centre = f.centre(xihu)
+    f.cart_with(buyer, (variant, 2))
+    client = _logged_in(buyer)
+    page = client.get(reverse("orders:checkout")).content.decode()
+    assert f'<option value="{xihu.code}" selected>' in page
+    assert f'name="pickup_centre" value="{centre.organisation.public_id}"' in page
+    data = {
+        "form_key": "k-cn",
+        "province": xihu.province_code,
+        "regency": xihu.parent.code,
+        "district": xihu.code,
+        "street": "文三路 90 号",
+        "shipping_method": "pickup",
+        "pickup_centre": centre.organisation.public_id,
+        "payment_method": "qris",
+    }
+    response = client.post(reverse("orders:checkout"), data)
+    order = Order.objects.get()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert (order.village, order.pickup_centre, order.currency, order.total) == (xihu, centre, "CNY", 90)
+
+
+def test_order_page_shows_where_the_parcel_is_step_by_step():
+    from lumbung.logistics.services import Party, parcel_create, parcel_intake, parcel_set_status
+    from lumbung.logistics.tests.factories import agent_of, centre_org
+
+    buyer = f.buyer()
+    _shop, variant = f.shop_with_variant()
+    order = f.checkout(buyer, (variant, 1)).orders[0]
+    f.pay(order)
+    client = _logged_in(buyer)
+    assert (
+        'id="tracking"' not in client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
+    )
+    counter = centre_org(village=order.shop.village)
+    agent = agent_of(counter)
+    parcel = parcel_create(
+        origin_centre=counter,
+        sender=Party(name=order.shop.name, phone="+6281234500001", village=order.shop.village, address="-"),
+        recipient=Party(name=buyer.name, phone=buyer.phone, village=buyer.village, address=order.street),
+        declared_weight_g=300,
+        reference=order.escrow_reference,
+        actor=agent,
+    )
+    parcel_intake(parcel=parcel, actor=agent, measured_weight_g=310)
+    for to in ("batched", "handed_to_carrier", "in_transit"):
+        parcel_set_status(parcel=parcel, to=to, source="carrier")
+    page = client.get(reverse("orders:detail", args=[order.public_id])).content.decode()
+    statuses = re.findall(r'<li data-status="([a-z_]+)">', page)
+    assert statuses == ["created", "accepted_at_centre", "batched", "handed_to_carrier", "in_transit"]
+    assert f'href="/logistics/track/{parcel.code}"' in page
 
 
 def test_order_page_shows_the_timeline_in_the_buyers_zone_and_strangers_get_404():
