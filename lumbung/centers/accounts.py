@@ -11,5 +11,9 @@ def cash_account_code(organisation_public_id: str) -> str:
     return f"cash:centre:{organisation_public_id}"
 
 
-def commission_account_code(organisation_public_id: str) -> str:
+def commission_account_code(organisation_public_id: str, currency: str = "IDR") -> str:
+    """What the platform owes the centre. Orders opens one account per currency: rupiah under the
+    plain code, any other currency (a Chinese centre's yuan) with the currency before the id."""
+    if currency != "IDR":
+        return f"commission:agent:{currency}:{organisation_public_id}"
     return f"commission:agent:{organisation_public_id}"

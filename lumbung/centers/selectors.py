@@ -255,7 +255,7 @@ def commission(centre: ServiceCentre, *, limit: int = 50) -> CommissionView:
     from .accounts import commission_account_code
 
     currency = centre.currency
-    account = ledger_selectors.account_find(commission_account_code(centre.public_id))
+    account = ledger_selectors.account_find(commission_account_code(centre.public_id, currency))
     lines: list = []
     balance = Money.zero(currency)
     if account is not None:

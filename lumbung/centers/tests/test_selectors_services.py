@@ -117,3 +117,43 @@ def test_demo_centre_is_repeatable_and_serves_only_villages():
     assert again.hours_sun == "" and again.hours_mon
     with pytest.raises(ValueError):
         demo_centre(organisation=OrganisationFactory(kind=OrganisationKind.BUMDES), villages=[wonorejo])
+
+
+def test_a_chinese_centre_sees_the_commission_it_earned_in_yuan(client):
+    """Orders books a yuan commission under commission:agent:CNY:<org>; the centre's page reads it."""
+    from decimal import Decimal
+
+    from lumbung.core.money import Money
+    from lumbung.orders import services as orders
+    from lumbung.orders.tests import factories as of
+    from lumbung.regions.tests.factories import china_county
+
+    of.cny_rate()
+    _shop, jar = of.shop_with_variant(price="45", currency="CNY")  # a Bainiu (Lin'an) shop
+    xihu_area = china_county(county=("330106", "西湖区"))
+    xihu = centre(village=xihu_area, name="西湖区服务站")
+    buyer = UserFactory(village=xihu_area)
+    order = orders.checkout_place(
+        actor=buyer,
+        buyer=buyer,
+        cart=of.cart_with(buyer, (jar, 2)),
+        address=of.address(buyer),
+        shipping_method="pickup",
+        payment_method="qris",
+        idempotency_key="cn-pickup-1",
+        pickup_centre=xihu,
+    ).orders[0]
+    of.pay(order)
+    seller = of.seller_of(order)
+    orders.order_accept(order=order, actor=seller)
+    orders.order_hand_over(order=order, actor=seller)
+    orders.order_mark_delivered(order=order, actor=seller)
+    orders.order_complete(order=order, actor=buyer)
+
+    earned = Money(Decimal("2.70"), "CNY")  # 3 % of ¥90
+    view = selectors.commission(xihu)
+    assert view.balance == earned
+    assert [line.change for line in view.lines] == [earned]
+    client.force_login(agent_of(xihu))
+    page = client.get(f"/centres/{xihu.public_id}/commission/").content.decode()
+    assert 'id="commission-balance">¥2.70<' in page
