@@ -40,21 +40,40 @@ def demo_centre(*, organisation: Organisation, villages: list[Area]) -> ServiceC
     return centre
 
 
-def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None) -> dict:
+def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None, courier=None) -> dict:
     """Make a centre's counter busy, through services only (safe to call again: it does it once).
 
-    - a parcel taken in today and waiting for the courier;
-    - a parcel on the shelf with a pickup code sent to the buyer;
-    - a drop-off rejected with what the seller must fix;
-    - a paid order waiting to be dropped off;
+    The centre then holds a parcel in every state (``logistics.status.ParcelStatus``):
+
+    - sellers' drop-offs of paid orders: one waiting for the courier (*accepted at the centre*),
+      one on the shelf with a pickup code sent (*ready for pickup*), one *collected* with its code,
+      two door orders the agent delivers herself (*out for delivery*, and *delivered* with the
+      recipient's signature), and a drop-off rejected with what the seller must fix;
+    - villagers' own parcels sent from the counter (walk-ins, no order): one registered and not
+      yet weighed (*created*), one *refused* (liquid without a seal), one in the batch waiting for
+      the courier (*batched*), and in the batch he took: *handed to the carrier*, *in transit*, *at
+      the destination hub*, *delivery failed*, *returning*, *returned* and *lost*, as the carrier
+      reported them;
     - an assisted order for a villager without a phone, consent in person, paid in cash.
+
     ``variants`` default to published products of shops in the centre's villages; ``buyer`` to a
-    demo buyer living in the centre's own village (pickup here).
+    demo buyer living in the centre's own village (pickup here, or to her door); ``courier`` to
+    the first courier of an active carrier organisation, whose carrier takes the batch (made a
+    manual carrier, scans by the courier, if it is none yet).
     """
     from lumbung.accounts.models import AssistPurpose, User
     from lumbung.accounts.services import acting_for_record_in_person, villager_register_without_phone
     from lumbung.catalog.models import Variant
-    from lumbung.logistics.services import parcel_set_status
+    from lumbung.logistics.services import (
+        Party,
+        batch_add_parcels,
+        batch_close,
+        batch_create,
+        batch_hand_over,
+        parcel_create,
+        parcel_intake,
+        parcel_set_status,
+    )
     from lumbung.orders import services as orders
     from lumbung.payments.models import PaymentIntent
     from lumbung.payments.services import intent_mark_paid
@@ -65,14 +84,18 @@ def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None
     from .services import (
         assisted_cash_take,
         assisted_order_place,
+        door_deliver,
+        door_delivery_start,
         drop_off_intake,
         parcel_arrive,
         pickup_code_issue,
+        pickup_hand_over,
     )
 
     if AssistedAct.objects.filter(centre=centre, idempotency_key="demo-counter-order").exists():
         return {"created": False}
     agent = agent or selectors.centre_agents(centre).first().user
+    carrier, courier = _demo_carrier(courier)
     home = centre.organisation.village
     if buyer is None:
         buyer, _new = User.objects.get_or_create(
@@ -99,7 +122,7 @@ def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None
         recipient_phone=buyer.phone,
     )
 
-    def paid_order(variant, n):
+    def paid_order(variant, n, method="pickup"):
         with transaction.atomic():
             cart = orders.cart_get_for_user(user=buyer)
             orders.cart_clear(cart=cart)
@@ -109,10 +132,10 @@ def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None
                 buyer=buyer,
                 cart=cart,
                 address=address,
-                shipping_method="pickup",
+                shipping_method=method,
                 payment_method="qris",
                 idempotency_key=f"demo-counter-{centre.public_id}-{n}",
-                pickup_centre=centre,
+                pickup_centre=centre if method == "pickup" else None,
             ).orders[0]
         with transaction.atomic():
             intent_mark_paid(intent=PaymentIntent.objects.get(public_id=order.payment_intent), source="demo")
@@ -135,16 +158,120 @@ def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None
                 reason=reason,
             )
 
-    pick = [variants[i % len(variants)] for i in range(4)]
+    def walk_in(sender_name, recipient_name, contents, grams, *, weigh=True):
+        """A villager's own parcel, sent from the counter (no order behind it)."""
+        with transaction.atomic():
+            parcel = parcel_create(
+                origin_centre=centre.organisation,
+                sender=Party(name=sender_name, phone=agent.phone, village=home, address="Dusun Krajan"),
+                recipient=Party(
+                    name=recipient_name, phone="+6281200007002", village=far, address="Jl. Kenanga 4"
+                ),
+                declared_weight_g=grams,
+                contents=contents,
+                actor=agent,
+            )
+            if weigh:
+                parcel = parcel_intake(parcel=parcel, actor=agent, measured_weight_g=grams + 40)
+        return parcel
+
+    def carrier_moves(parcel, *steps, reason=""):
+        with transaction.atomic():
+            for to in steps:
+                parcel = parcel_set_status(parcel=parcel, to=to, source="carrier", reason=reason)
+        return parcel
+
+    # Where villagers' own parcels go: a village the centre does not serve (or its own, if none).
+    far = (
+        Area.objects.filter(level=Level.VILLAGE)
+        .exclude(pk__in=centre.villages.all())
+        .order_by("code")
+        .first()
+    )
+    far = far or home
+    pick = [variants[i % len(variants)] for i in range(7)]
     waiting_courier = take_in(paid_order(pick[0], 1)).parcel
     on_shelf = take_in(paid_order(pick[1], 2)).parcel
-    with transaction.atomic():
-        for to in ("batched", "handed_to_carrier", "in_transit"):
-            on_shelf = parcel_set_status(parcel=on_shelf, to=to, source="demo")
-        on_shelf = parcel_arrive(agent=agent, centre=centre, parcel=on_shelf)
-        pickup_code_issue(parcel=on_shelf)
+    to_collect = take_in(paid_order(pick[4], 4)).parcel
+    to_door = take_in(paid_order(pick[5], 5, method="door")).parcel
+    delivered = take_in(paid_order(pick[6], 6, method="door")).parcel
     rejected_order = paid_order(pick[2], 3)
     take_in(rejected_order, accept=False, reason="Nomor PIRT tidak tercetak pada kemasan")
+
+    created = walk_in("Pak Slamet", "Rini (anaknya)", "Baju dan sarung", 1200, weigh=False)
+    with transaction.atomic():
+        refused = parcel_intake(
+            parcel=walk_in("Bu Karti", "Yanto", "Madu hutan", 800, weigh=False),
+            actor=agent,
+            measured_weight_g=820,
+            accept=False,
+            reason="Cairan tanpa segel: dikemas ulang dulu",
+        )
+    travelling = {
+        name: walk_in(sender, "Keluarga di rantau", contents, grams)
+        for name, sender, contents, grams in (
+            ("handed_to_carrier", "Pak Darto", "Keripik tempe", 600),
+            ("in_transit", "Bu Sulastri", "Kopi bubuk", 500),
+            ("at_destination_hub", "Pak Harun", "Sambal pecel", 400),
+            ("failed_delivery", "Bu Wartini", "Kain batik", 300),
+            ("returning", "Pak Mulyono", "Buku sekolah", 900),
+            ("returned", "Bu Painem", "Jamu kunyit", 700),
+            ("lost", "Pak Kasno", "Dompet kulit", 250),
+        )
+    }
+    # The courier takes today's batch: the orders' parcels and the villagers' parcels.
+    with transaction.atomic():
+        taken = batch_create(origin_centre=centre.organisation, carrier=carrier, actor=agent)
+        batch_add_parcels(
+            batch=taken, parcels=[on_shelf, to_collect, to_door, delivered, *travelling.values()], actor=agent
+        )
+        batch_close(batch=taken, actor=agent)
+    with transaction.atomic():
+        batch_hand_over(batch=taken, courier=courier)
+    # The afternoon batch, closed and waiting for the courier to take it (he confirms on his page).
+    batched = walk_in("Bu Tumini", "Pak Lurah Sumberejo", "Bibit cabai", 1500)
+    with transaction.atomic():
+        waiting = batch_create(origin_centre=centre.organisation, carrier=carrier, actor=agent)
+        batch_add_parcels(batch=waiting, parcels=[batched], actor=agent)
+        batch_close(batch=waiting, actor=agent)
+    # What the carrier reported for the villagers' parcels.
+    moved = {"handed_to_carrier": travelling["handed_to_carrier"]}
+    moved["in_transit"] = carrier_moves(travelling["in_transit"], "in_transit")
+    moved["at_destination_hub"] = carrier_moves(
+        travelling["at_destination_hub"], "in_transit", "at_destination_hub"
+    )
+    moved["failed_delivery"] = carrier_moves(
+        travelling["failed_delivery"],
+        "in_transit",
+        "out_for_delivery",
+        "failed_delivery",
+        reason="Rumah kosong, dicoba lagi besok",
+    )
+    moved["returning"] = carrier_moves(
+        travelling["returning"], "in_transit", "returning", reason="Alamat tidak ditemukan"
+    )
+    moved["returned"] = carrier_moves(
+        travelling["returned"], "in_transit", "returning", "returned", reason="Penerima menolak paket"
+    )
+    moved["lost"] = carrier_moves(travelling["lost"], "lost", reason="Tidak ditemukan di gudang transit")
+    # The orders' parcels come back to this centre (the buyer lives here): one goes on the shelf, one
+    # is collected with the code, and the agent takes two to the door.
+    on_shelf, to_collect, to_door, delivered = (
+        carrier_moves(parcel, "in_transit") for parcel in (on_shelf, to_collect, to_door, delivered)
+    )
+    with transaction.atomic():
+        on_shelf = parcel_arrive(agent=agent, centre=centre, parcel=on_shelf)
+        pickup_code_issue(parcel=on_shelf)
+    with transaction.atomic():
+        to_collect = parcel_arrive(agent=agent, centre=centre, parcel=to_collect)
+        _row, code = pickup_code_issue(parcel=to_collect)
+        collected = pickup_hand_over(agent=agent, centre=centre, parcel=to_collect, code=code)
+    with transaction.atomic():
+        out = door_delivery_start(agent=agent, centre=centre, parcel=to_door)
+    with transaction.atomic():
+        delivered = door_delivery_start(agent=agent, centre=centre, parcel=delivered)
+        door_deliver(agent=agent, centre=centre, parcel=delivered, signature_name=buyer.name)
+        delivered.refresh_from_db()
     with transaction.atomic():
         villager = villager_register_without_phone(
             agent=agent, centre=centre.organisation, name="Mbah Sumi", village=home
@@ -172,10 +299,43 @@ def demo_counter(*, centre: ServiceCentre, agent=None, buyer=None, variants=None
             order=act.order,
             idempotency_key="demo-counter-cash",
         )
+    parcels = {
+        "created": created,
+        "refused": refused,
+        "accepted_at_centre": waiting_courier,
+        "batched": batched,
+        **moved,
+        "out_for_delivery": out,
+        "delivered": delivered,
+        "ready_for_pickup": on_shelf,
+        "collected": collected,
+    }
     return {
         "created": True,
         "waiting_for_courier": waiting_courier.code,
         "pickup_waiting": on_shelf.code,
         "rejected_order": rejected_order.code,
         "assisted_order": act.order.code,
+        "parcels": {status: parcel.code for status, parcel in parcels.items()},
     }
+
+
+def _demo_carrier(courier=None):
+    """The carrier the demo's courier works for (a manual one, scans by the courier, made if missing)."""
+    from lumbung.accounts.models import Membership, Role
+    from lumbung.logistics.models import Carrier
+
+    memberships = Membership.objects.filter(
+        role=Role.COURIER,
+        is_active=True,
+        organisation__kind=OrganisationKind.CARRIER,
+        organisation__is_active=True,
+    ).select_related("organisation", "user")
+    membership = (memberships.filter(user=courier) if courier else memberships).order_by("pk").first()
+    if membership is None:
+        raise ValueError("demo_counter needs a courier of a carrier organisation")
+    carrier, _created = Carrier.objects.get_or_create(
+        organisation=membership.organisation,
+        defaults={"name": membership.organisation.name, "adapter": Carrier.Adapter.MANUAL},
+    )
+    return carrier, membership.user

@@ -241,9 +241,10 @@ def build() -> Cast:
         )
         cast = Cast(admin=admin, people=people, orgs=orgs)
         demo_catalog.build(cast)
-    # A busy counter at Wonorejo: drop-offs, a parcel for the courier, a pickup waiting, an assisted order.
-    # After the commit above, so the standards gate has published the Wonorejo products it sells.
-    demo_counter(centre=centre, agent=people["agent_dewi"])
+    # A busy counter at Wonorejo: drop-offs, a parcel in every state (Joko's carrier took today's batch),
+    # a pickup waiting, an assisted order. After the commit above, so the standards gate has published
+    # the Wonorejo products it sells.
+    demo_counter(centre=centre, agent=people["agent_dewi"], courier=people["courier_joko"])
     # Orders in every state with every offline payment method, a partial refund and a payout batch.
     demo_orders(
         buyers=[people["buyer_ayu"], people["buyer_wahyu"]],

@@ -2,9 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
-from lumbung.accounts.models import Membership, Role, User
+from lumbung.accounts.models import Membership, Organisation, Role, User
 from lumbung.catalog.models import Product
+from lumbung.logistics.models import Batch, Parcel
+from lumbung.logistics.status import ParcelStatus
+from lumbung.orders.models import Order
 from lumbung.regions import sources
 from lumbung.regions.services import areas_load
 from lumbung.web import demo_data
@@ -47,6 +51,25 @@ def test_the_gate_is_visible_some_products_on_sale_some_waiting(demo_loaded):
     waiting = set(Product.objects.filter(is_published=False).values_list("name_id", flat=True))
     assert {"Bubuk daun kelor", "Kepiting bakau hidup", "Alpukat mentega"} <= on_sale
     assert {"Minyak sereh wangi", "Tepung pisang kepok"} <= waiting
+
+
+def test_the_wonorejo_counter_holds_a_parcel_in_every_state(demo_loaded, client):
+    centre = Organisation.objects.get(name="Pusat Layanan Desa Wonorejo")
+    here = Parcel.objects.filter(Q(origin_centre=centre) | Q(destination_centre=centre))
+    assert set(here.values_list("status", flat=True)) == set(ParcelStatus.values)
+    # The parcels' moves reached their orders (handlers run after each commit, as in production).
+    collected = here.get(status="collected")
+    assert Order.objects.get(public_id=collected.reference.removeprefix("order:")).status == "delivered"
+    out = here.get(status="out_for_delivery")
+    assert Order.objects.get(public_id=out.reference.removeprefix("order:")).status == "in_transit"
+    # Joko (Kurir Desa Express) has a batch to take on his page.
+    joko = User.objects.get(phone="+6281234500801")
+    waiting = Batch.objects.get(origin_centre=centre, status="closed")
+    client.force_login(joko)
+    assert (
+        f"/logistics/batches/{waiting.public_id}/handover"
+        in client.get("/logistics/courier/").content.decode()
+    )
 
 
 def test_demo_twice_changes_nothing(demo_loaded):
