@@ -207,6 +207,7 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
     assert order.status == "handed_over" and parcel.status == "accepted_at_centre"
     assert (parcel.origin_centre, parcel.destination_centre) == (bainiu.organisation, xihu.organisation)
     assert parcel.code in desk.locator("#to-courier + ul").inner_text()
+    assert OutboxMessage.objects.filter(to=wang.phone, template="drop_off_accepted").count() == 1
     # The label: from the console to the parcel's page, then its A6 PDF.
     _click(desk, f"#to-courier + ul a[href='/logistics/parcels/{parcel.public_id}/']")
     label = desk.request.get(base + desk.locator("a[href$='label.pdf?size=a6']").get_attribute("href"))
