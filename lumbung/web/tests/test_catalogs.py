@@ -54,13 +54,19 @@ def test_missing_reports_missing_fuzzy_and_untranslated(fake_package):
     catalog.add("Basket", "Keranjang")
     catalog.add("Seller", "Penjual", flags=["fuzzy"])
     catalog.add("Buyer", "")
-    catalog.add(("{n} order", "{n} orders"), ("{n} pesanan", ""))
+    catalog.add(("{n} order", "{n} orders"), ("", ""))
     _write(fake_package, "id", catalog)
+    # English has two plural forms: one left empty is untranslated. (Indonesian has one, and Babel
+    # reads an Indonesian plural back with that one form only.)
+    english = Catalog(locale="en")
+    english.add(("{n} order", "{n} orders"), ("{n} order", ""))
+    _write(fake_package, "en", english)
 
     template = _template("Basket", "Seller", "Buyer", "Courier", ("{n} order", "{n} orders"))
     assert sorted(i18n_catalogs.missing("id", template)) == sorted(
         ["fuzzy: Seller", "untranslated: Buyer", "missing: Courier", "untranslated: {n} order"]
     )
+    assert i18n_catalogs.missing("en", _template(("{n} order", "{n} orders"))) == ["untranslated: {n} order"]
     # A language with no catalog at all lacks everything.
     assert len(i18n_catalogs.missing("zh_Hans", template)) == 5
     # A complete catalog reports nothing.
