@@ -11,6 +11,7 @@ and is ranked by how many it matched, then newest. Pages are keyset cursors, nev
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -21,18 +22,19 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import BooleanField, Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from lumbung.regions.models import Area
 
-from .models import Category, Photo, Product, Variant
+from .models import Category, Photo, Product, Shop, Variant
 from .stemmer import Term, query_terms, word_forms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 CURSOR_SALT = "lumbung.catalog.cursor"
 MAX_PAGE = 48
+AREA_SHOPS = 2000  # up to this many shops, an area's listing names them (see apply_filters)
 
 
 @dataclass
@@ -104,8 +106,8 @@ def categories_changed() -> None:
     cache.delete(CATEGORIES_CACHE_KEY)
 
 
-def category_and_descendants(slug: str) -> list[int]:
-    nodes = all_categories()
+def category_and_descendants(slug: str, nodes: list[Category] | None = None) -> list[int]:
+    nodes = all_categories() if nodes is None else nodes
     root = next((node.pk for node in nodes if node.slug == slug), None)
     if root is None:
         return []
@@ -124,7 +126,8 @@ def _postgres() -> bool:
 
 
 _FTS = (
-    "to_tsvector('simple'::regconfig, catalog_product.search_stemmed) @@ to_tsquery('simple'::regconfig, %s)"
+    # search_vector: to_tsvector('simple', search_stemmed), a stored column (migration 0004)
+    "catalog_product.search_vector @@ to_tsquery('simple'::regconfig, %s)"
 )
 
 
@@ -163,14 +166,25 @@ def _any_term(terms: list[Term]) -> Q:
     return match
 
 
+def _latin_at_least(terms: list[Term], k: int) -> str:
+    """A tsquery for "at least ``k`` of these Latin terms": "((kopi) & (robusta))" for 2 of 2;
+    empty when there is nothing to require."""
+    if not terms or k <= 0:
+        return ""
+    return " | ".join(
+        "(" + " & ".join("(" + " | ".join(t.forms) + ")" for t in combo) + ")"
+        for combo in itertools.combinations(terms, k)
+    )
+
+
 def _at_least(terms: list[Term], k: int) -> Q:
     """Matches at least ``k`` of the terms: an OR of ANDs that the GIN indexes serve (one tsquery for
     the Latin words, e.g. "(kopi) & (robusta)" for 2 of 2; a substring test for each Chinese one)."""
     latin_groups: list[str] = []
     match = Q(pk__in=[])
     for combo in itertools.combinations(terms, k):
-        latin = " & ".join("(" + " | ".join(t.forms) + ")" for t in combo if not t.cjk)
         cjk = [t.raw for t in combo if t.cjk]
+        latin = _latin_at_least([t for t in combo if not t.cjk], len(combo) - len(cjk))
         if not cjk:
             latin_groups.append(f"({latin})")
             continue
@@ -183,8 +197,19 @@ def _at_least(terms: list[Term], k: int) -> Q:
     return match
 
 
-def _relevance_rows(qs: QuerySet[Product], terms: list[Term], score, key: list[Any] | None, need: int):
-    """One page in (score desc, id desc) order, a score tier at a time, best tier first.
+def _tier(terms: list[Term], k: int) -> Q:
+    """Matches exactly ``k`` of the terms (the top tier: all of them). For Latin words this is one
+    tsquery, "at least k & !(at least k+1)", so the planner estimates it from the word statistics
+    (it guessed 0.5 % for "score = k" and then sorted every match: 89 ms vs 3 ms at 1M products)."""
+    if k >= len(terms):
+        return _at_least(terms, k)
+    if not any(t.cjk for t in terms):
+        return Q(_fts_query(f"({_latin_at_least(terms, k)}) & !({_latin_at_least(terms, k + 1)})"))
+    return _at_least(terms, k) & ~_at_least(terms, k + 1)
+
+
+def _relevance_rows(qs: QuerySet[Product], terms: list[Term], key: list[Any] | None, need: int):
+    """One page of (id, score) in (score desc, id desc) order, a score tier at a time, best tier first.
 
     Scoring every match and sorting them all costs a read of each matching row (tens of thousands
     for "kopi" in a big catalogue). Within one tier the order is just "newest first", which the
@@ -193,22 +218,13 @@ def _relevance_rows(qs: QuerySet[Product], terms: list[Term], score, key: list[A
     top, below = len(terms), None
     if key:
         top, below = min(int(key[0]), len(terms)), int(key[1])
-    rows: list[Product] = []
+    rows: list[tuple[int, int]] = []
     for k in range(top, required_matches(len(terms)) - 1, -1):
-        tier = qs.filter(_at_least(terms, k)).annotate(score=score)
-        # In the top tier "= k" and ">= k" are the same rows; the planner guesses 0.5 % for an
-        # equality on an expression (and then sorts every match), a third for ">=".
-        tier = tier.filter(score__gte=k) if k == len(terms) else tier.filter(score=k)
+        tier = qs.filter(_tier(terms, k))
         if below is not None and k == top:
             tier = tier.filter(id__lt=below)
-        # Ids first, without the joins only the page needs: when the planner misjudges how many
-        # products match (correlated words: "kacang" & "mete"), it then sorts bare ids instead of
-        # joining category, shop and village onto every match.
         ids = list(tier.order_by("-id").values_list("id", flat=True)[: need - len(rows)])
-        page = sorted(qs.filter(id__in=ids), key=lambda product: -product.id) if ids else []
-        for product in page:
-            product.score = k
-        rows += page
+        rows += [(pk, k) for pk in ids]
         if len(rows) >= need:
             break
     return rows
@@ -246,22 +262,175 @@ def required_matches(n_terms: int) -> int:
     return max(1, math.floor(n_terms * 0.75))
 
 
-def base_queryset() -> QuerySet[Product]:
-    """Products as pages show them: shop, village and category joined, active variants and photos
-    prefetched; the search texts (the widest columns, never shown) left in the table."""
-    return (
-        Product.objects.select_related("shop__village", "category")
-        .defer("search_document", "search_stemmed")
-        .prefetch_related(
-            Prefetch("variants", queryset=Variant.objects.filter(is_active=True).order_by("position", "id")),
-            Prefetch("photos", queryset=Photo.objects.order_by("position", "id")),
-        )
+# --- reading page rows without the ORM compiler ---------------------------------------------------------
+# The storefront's hottest reads (one product page; a listing of 24) spent about half their CPU in
+# Django compiling the same select_related and prefetch SQL on every request. The SQL below is built
+# once per process from the models' own metadata (portable: SQLite and PostgreSQL), and each row
+# becomes model instances through Model.from_db with the backend's converters, exactly as the ORM
+# would make them, so templates, the API and permission rules see the same objects.
+_NEVER_SHOWN = ("search_document", "search_stemmed")
+
+
+@dataclass(frozen=True)
+class _Part:
+    model: Any
+    alias: str
+    names: tuple[str, ...]
+    converters: tuple[tuple[int, Any, tuple], ...]  # (index within the part, column, converters)
+
+
+def _part(model, alias: str, skip: tuple[str, ...] = ()) -> _Part:
+    fields = [f for f in model._meta.concrete_fields if f.attname not in skip]
+    converters = []
+    for i, f in enumerate(fields):
+        col = f.get_col(alias)
+        found = tuple(connection.ops.get_db_converters(col) + f.get_db_converters(connection))
+        if found:
+            converters.append((i, col, found))
+    return _Part(model, alias, tuple(f.attname for f in fields), tuple(converters))
+
+
+def _columns(parts: list[_Part]) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(
+        f"{p.alias}.{quote(p.model._meta.get_field(name).column)}" for p in parts for name in p.names
     )
 
 
-def apply_filters(qs: QuerySet[Product], params: SearchParams) -> QuerySet[Product]:
+def _build(row, start: int, part: _Part):
+    values = list(row[start : start + len(part.names)])
+    for i, col, functions in part.converters:
+        for convert in functions:
+            values[i] = convert(values[i], col, connection)
+    return part.model.from_db(DEFAULT_DB_ALIAS, part.names, values)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# A listing card never shows descriptions, stories or timestamps: left unread (deferred), as
+# ``.defer()`` would; reading one later costs a query, so card templates must not.
+_CARD_SKIPS = {
+    Product: (
+        *_NEVER_SHOWN,
+        "description_id",
+        "description_en",
+        "description_zh",
+        "created_at",
+        "updated_at",
+    ),
+    Shop: ("story_id", "story_en", "story_zh", "created_at", "updated_at"),
+}
+
+
+_PRODUCT_JOIN = ((Product, "p"), (Shop, "s"), (Area, "a"), (Category, "c"))
+
+
+@functools.cache
+def _product_select(card: bool) -> tuple[str, list[_Part]]:
+    skips = _CARD_SKIPS if card else {Product: _NEVER_SHOWN}
+    parts = [_part(model, alias, skips.get(model, ())) for model, alias in _PRODUCT_JOIN]
+    # Only names from the models' metadata go into the text; every value is a bound parameter.
+    extra = (
+        f", (SELECT COUNT(*) FROM {_table(Variant)} v WHERE v.product_id = p.id AND v.is_active)"  # noqa: S608
+        if card
+        else ""
+    )
+    sql = (
+        f"SELECT {_columns(parts)}{extra} FROM {_table(Product)} p"  # noqa: S608
+        f" JOIN {_table(Shop)} s ON s.id = p.shop_id"
+        f" JOIN {_table(Area)} a ON a.id = s.village_id"
+        f" JOIN {_table(Category)} c ON c.id = p.category_id"
+    )
+    return sql, parts
+
+
+@functools.cache
+def _child_select(model) -> tuple[str, _Part]:
+    part = _part(model, "x")
+    active = " AND x.is_active" if model is Variant else ""
+    sql = f"SELECT {_columns([part])} FROM {_table(model)} x WHERE x.product_id IN ({{marks}}){active}"  # noqa: S608
+    return sql + " ORDER BY x.product_id, x.position, x.id", part
+
+
+_SHOP = Product._meta.get_field("shop")
+_CATEGORY = Product._meta.get_field("category")
+_VILLAGE = Shop._meta.get_field("village")
+
+
+def _products(where: str, params: list, *, card: bool) -> list[Product]:
+    sql, (product_part, shop_part, area_part, category_part) = _product_select(card)
+    offsets = list(
+        itertools.accumulate(
+            [0] + [len(p.names) for p in (product_part, shop_part, area_part, category_part)]
+        )
+    )
+    products = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} WHERE {where}", params)
+        for row in cursor.fetchall():
+            product = _build(row, offsets[0], product_part)
+            shop = _build(row, offsets[1], shop_part)
+            _VILLAGE.set_cached_value(shop, _build(row, offsets[2], area_part))
+            _SHOP.set_cached_value(product, shop)
+            _CATEGORY.set_cached_value(product, _build(row, offsets[3], category_part))
+            if card:
+                product.variant_count = row[offsets[4]]
+            products.append(product)
+    if products:
+        _attach_children(products, (Photo,) if card else (Variant, Photo))
+    return products
+
+
+_CHILDREN = {Variant: "variants", Photo: "photos"}
+
+
+def _attach_children(products: list[Product], models: tuple) -> None:
+    """Active variants and/or photos of every product, a query each, as prefetch_related leaves them."""
+    by_id = {product.pk: product for product in products}
+    marks = ", ".join(["%s"] * len(by_id))
+    for model in models:
+        sql, part = _child_select(model)
+        children: dict[int, list] = {pk: [] for pk in by_id}
+        back = model._meta.get_field("product")
+        with connection.cursor() as cursor:
+            cursor.execute(sql.format(marks=marks), list(by_id))
+            for row in cursor.fetchall():
+                child = _build(row, 0, part)
+                back.set_cached_value(child, by_id[child.product_id])
+                children[child.product_id].append(child)
+        for pk, items in children.items():
+            cached = QuerySet(model=model)
+            cached._result_cache = items
+            cached._prefetch_done = True
+            product = by_id[pk]
+            if not hasattr(product, "_prefetched_objects_cache"):
+                product._prefetched_objects_cache = {}
+            product._prefetched_objects_cache[_CHILDREN[model]] = cached
+
+
+def product_by_public_id(public_id: str) -> Product | None:
+    """One product with shop, village, category, active variants and photos (any status; callers
+    decide who may see it)."""
+    found = _products("p.public_id = %s", [public_id], card=False)
+    return found[0] if found else None
+
+
+def product_cards(ids: list[int]) -> list[Product]:
+    """Products as a listing shows them, in the order of ``ids``: shop, village, category and photos
+    loaded, ``variant_count`` set, variants not loaded, descriptions and stories deferred."""
+    if not ids:
+        return []
+    found = {p.pk: p for p in _products(f"p.id IN ({', '.join(['%s'] * len(ids))})", list(ids), card=True)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def apply_filters(
+    qs: QuerySet[Product], params: SearchParams, *, categories: list[Category] | None = None
+) -> QuerySet[Product]:
     if params.category:
-        qs = qs.filter(category_id__in=category_and_descendants(params.category) or [-1])
+        qs = qs.filter(category_id__in=category_and_descendants(params.category, categories) or [-1])
     if params.area:
         code = params.area.strip()
         # The area's villages first (indexed codes), then their shops' products: an OR over the
@@ -269,7 +438,16 @@ def apply_filters(qs: QuerySet[Product], params: SearchParams) -> QuerySet[Produ
         places = Area.objects.filter(
             Q(code=code) | Q(province_code=code) | Q(regency_code=code) | Q(district_code=code)
         ).values("pk")
-        qs = qs.filter(shop__village_id__in=places)
+        # Then the shops there, as a list: for a small regency the planner otherwise walks the newest
+        # products of the whole country looking for 25 of them (200 ms at 1M; 9 ms this way). A
+        # big area (a province) has products everywhere, so the walk is short and the join stays.
+        shop_ids = list(
+            Shop.objects.filter(village_id__in=places).values_list("pk", flat=True)[: AREA_SHOPS + 1]
+        )
+        if len(shop_ids) <= AREA_SHOPS:
+            qs = qs.filter(shop_id__in=shop_ids or [-1])
+        else:
+            qs = qs.filter(shop__village_id__in=places)
     if params.min_price is not None or params.max_price is not None:
         qs = qs.filter(shop__currency=params.currency)
         if params.min_price is not None:
@@ -304,6 +482,7 @@ def _decode(cursor: str, sort: str) -> list[Any] | None:
 # How alike a typed word and a catalogue word must be (pg_trgm word_similarity, 0..1). The default
 # 0.6 misses "kacng" → kacang (0.5); measured in tests/relevance_cases.py.
 WORD_SIMILARITY = 0.5
+MAX_CORRECTIONS = 5
 
 
 def corrected(term: Term) -> Term:
@@ -314,7 +493,14 @@ def corrected(term: Term) -> Term:
     with transaction.atomic(), connection.cursor() as cursor:
         # SET LOCAL: only for this transaction, so pooled connections keep the default.
         cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
-        cursor.execute("SELECT word FROM catalog_searchword WHERE %s <%% word", [term.raw])
+        # The closest few only: a short typo is within reach of dozens of village names ("padan":
+        # padang, badan, pada, ...), and every extra word widens the search and blurs the planner's
+        # row estimate (measured at 1M products in docs/performance.md).
+        cursor.execute(
+            "SELECT word FROM catalog_searchword WHERE %s <%% word"
+            " ORDER BY word_similarity(%s, word) DESC, word LIMIT %s",
+            [term.raw, term.raw, MAX_CORRECTIONS],
+        )
         words = sorted(row[0] for row in cursor.fetchall())
     forms = dict.fromkeys(term.forms)
     for word in words:
@@ -343,10 +529,13 @@ def _ordered(qs: QuerySet[Product], sort: str, key: list[Any] | None) -> QuerySe
     return qs.order_by("-id")
 
 
-def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Page:
-    """Published products matching ``params``, one page of them, with a cursor for the next."""
-    qs = base if base is not None else base_queryset().filter(is_published=True, shop__is_active=True)
-    qs = apply_filters(qs.filter(price_from__isnull=False), params)
+def search(
+    params: SearchParams, *, base: QuerySet[Product] | None = None, categories: list[Category] | None = None
+) -> Page:
+    """Published products matching ``params``, one page of them, with a cursor for the next.
+    ``categories``: the tree from ``all_categories()`` when the caller has already read it."""
+    qs = base if base is not None else Product.objects.filter(is_published=True, shop__is_active=True)
+    qs = apply_filters(qs.filter(price_from__isnull=False), params, categories=categories)
     sort = params.effective_sort()
     limit = max(1, min(int(params.limit or 24), MAX_PAGE))
     terms = query_terms(params.q)
@@ -371,14 +560,19 @@ def search(params: SearchParams, *, base: QuerySet[Product] | None = None) -> Pa
     key = _decode(params.cursor, sort)
     try:
         if sort == "relevance" and terms and _postgres():
-            rows = _relevance_rows(filtered, matched, score, key, limit + 1)
+            keys = _relevance_rows(filtered, matched, key, limit + 1)
         else:
-            rows = list(_ordered(qs, sort, key)[: limit + 1])
+            keys = list(_ordered(qs, sort, key).values_list("id", "score")[: limit + 1])
     except (InvalidOperation, TypeError, IndexError, ValueError):
         return Page(items=[], terms=terms)
+    # The page's ids are chosen; the rows people see are read without recompiling the joins.
+    more, keys = len(keys) > limit, keys[:limit]
+    scores = dict(keys)
+    rows = product_cards([pk for pk, _ in keys])
+    for product in rows:
+        product.score = scores[product.pk]
     next_cursor = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
+    if more and rows:
         last = rows[-1]
         if sort == "relevance":
             next_cursor = _encode(sort, [last.score, last.id])

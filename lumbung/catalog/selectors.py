@@ -10,7 +10,7 @@ from lumbung.regions.models import Area
 
 from .errors import ProductNotFound, ShopNotFound
 from .models import Category, Photo, Product, Shop, StockMovement, Variant
-from .query import Page, SearchParams, all_categories, base_queryset, search
+from .query import Page, SearchParams, all_categories, product_by_public_id, search
 
 __all__ = [
     "Page",
@@ -28,9 +28,10 @@ __all__ = [
 ]
 
 
-def category_tree() -> list[Category]:
-    """Top-level categories with ``.kids`` (active children) attached; one query (or the cache)."""
-    nodes = [node for node in all_categories() if node.is_active]
+def category_tree(nodes: list[Category] | None = None) -> list[Category]:
+    """Top-level categories with ``.kids`` (active children) attached; one query (or the cache),
+    none when the caller passes the ``all_categories()`` it already read."""
+    nodes = [node for node in (all_categories() if nodes is None else nodes) if node.is_active]
     by_parent: dict[int | None, list[Category]] = {}
     for node in nodes:
         by_parent.setdefault(node.parent_id, []).append(node)
@@ -54,7 +55,7 @@ def shop_public(*, slug: str | None = None, public_id: str | None = None) -> Sho
 
 def product_for_viewer(*, public_id: str, user=None) -> Product:
     """A product page: published ones for everyone; unpublished for the shop's people and inspectors."""
-    product = base_queryset().filter(public_id=public_id).first()
+    product = product_by_public_id(public_id)
     if product is None:
         raise ProductNotFound()
     if not (product.is_published and product.shop.is_active) and not can(

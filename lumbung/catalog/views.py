@@ -54,14 +54,17 @@ def _next_url(request, cursor: str) -> str:
     return f"?{query.urlencode()}"
 
 
-def _listing(request, *, title: str, params: SearchParams, template="catalog/product_list.html", **extra):
-    page = selectors.search(params)
+def _listing(
+    request, *, title: str, params: SearchParams, template="catalog/product_list.html", nodes=None, **extra
+):
+    nodes = all_categories() if nodes is None else nodes  # read the small tree once per page
+    page = selectors.search(params, categories=nodes)
     context = {
         "title": title,
         "page": page,
         "params": params,
         "next_url": _next_url(request, page.next_cursor) if page.next_cursor else "",
-        "categories": selectors.category_tree(),
+        "categories": selectors.category_tree(nodes),
         "sorts": [
             ("relevance", _("Best match")),
             ("newest", _("Newest")),
@@ -95,6 +98,7 @@ def category_page(request, slug: str):
         params=_params_from(request, category=slug),
         category=category,
         subcategories=subcategories,
+        nodes=nodes,
     )
 
 
