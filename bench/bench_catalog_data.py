@@ -493,14 +493,16 @@ def build_categories() -> list[dict]:
 
 
 def village_pool(rng: random.Random, n_shops: int) -> tuple[list[tuple], list[tuple]]:
-    """(id, name, path) of real Indonesian villages and Chinese counties to place shops in."""
+    """(id, name, path, regency code) of real Indonesian villages and Chinese counties to place shops in."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, name, path FROM regions_area WHERE country = 'ID' AND level = 4")
+        cursor.execute(
+            "SELECT id, name, path, regency_code FROM regions_area WHERE country = 'ID' AND level = 4"
+        )
         villages = cursor.fetchall()
         cursor.execute(
-            "SELECT id, name, path FROM regions_area WHERE country = 'CN' AND level = "
+            "SELECT id, name, path, regency_code FROM regions_area WHERE country = 'CN' AND level = "
             "(SELECT max(level) FROM regions_area WHERE country = 'CN')"
         )
         counties = cursor.fetchall()
@@ -682,6 +684,7 @@ def _product_chunk(args) -> tuple[list[tuple], list[tuple]]:
                 search["search_stemmed"],
                 now,
                 now,
+                facts["area"][3],
             )
         )
     return products, variants
@@ -690,7 +693,7 @@ def _product_chunk(args) -> tuple[list[tuple], list[tuple]]:
 PRODUCT_COLUMNS = (
     "id, public_id, shop_id, category_id, name_id, name_en, name_zh, description_id, description_en, "
     "description_zh, unit, status, is_published, unpublished_reason, published_at, standards, price_from, "
-    "search_document, search_stemmed, created_at, updated_at"
+    "search_document, search_stemmed, created_at, updated_at, regency_code"
 )
 VARIANT_COLUMNS = (
     "public_id, product_id, shop_id, sku, label, unit_quantity, price_amount, price_currency, stock, "

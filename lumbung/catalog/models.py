@@ -170,6 +170,9 @@ class Product(models.Model):
     price_from = models.DecimalField(
         max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
     )
+    # The shop village's regency, copied at creation (a shop's village never changes), so "products
+    # from this regency" is one index range instead of a join over every shop there.
+    regency_code = models.CharField(max_length=16, blank=True, default="", editable=False)
     # Search text kept by the services: all names, descriptions, category, shop and village.
     search_document = models.TextField(blank=True, default="")
     search_stemmed = models.TextField(blank=True, default="")
@@ -183,6 +186,11 @@ class Product(models.Model):
             models.Index(fields=["is_published", "price_from", "id"], name="catalog_product_pub_price"),
             models.Index(fields=["shop", "status"], name="catalog_product_shop_status"),
             models.Index(fields=["category", "is_published"], name="catalog_product_cat_pub"),
+            models.Index(
+                fields=["regency_code", "-id"],
+                condition=Q(is_published=True),
+                name="catalog_product_regency_new",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

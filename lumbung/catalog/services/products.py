@@ -160,7 +160,12 @@ def product_create(
             "unit": unit,
         }
     )
-    product = Product(shop=shop, status=ProductStatus.PENDING if submit else ProductStatus.DRAFT, **fields)
+    product = Product(
+        shop=shop,
+        status=ProductStatus.PENDING if submit else ProductStatus.DRAFT,
+        regency_code=shop.village.regency_code,
+        **fields,
+    )
     _require_a_name(product)
     product.save()
     for spec in variants:

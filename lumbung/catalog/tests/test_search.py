@@ -65,8 +65,11 @@ def test_filters_category_with_descendants_area_price_and_standards():
 
     assert ids(category="kacang") == {a.pk, b.pk}
     assert ids(category="mete") == {a.pk}
-    assert ids(area="72.10") == {a.pk}
-    assert ids(area="53") == {b.pk, c.pk}
+    assert ids(area="72.10") == {a.pk}  # a regency: the products' own regency code
+    assert ids(area="53") == {b.pk, c.pk}  # a province
+    assert ids(area=flores.district_code) == {b.pk, c.pk}  # a district: its shops
+    assert ids(area=sigi.code) == {a.pk}  # a village
+    assert ids(area="99.99") == set()  # no such place
     assert ids(min_price=parse_price("35.000"), max_price=parse_price("50.000")) == {a.pk}
     assert ids(standards=["halal"]) == {a.pk, c.pk}
     assert ids(standards=["halal", "pirt"]) == {a.pk}
