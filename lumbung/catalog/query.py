@@ -28,7 +28,7 @@ from django.db.models.expressions import RawSQL
 
 from lumbung.regions.models import Area, Level
 
-from .models import Category, Photo, Product, Shop, Variant
+from .models import Category, Photo, Product, SearchWord, Shop, Variant
 from .stemmer import Term, query_terms, word_forms
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -234,15 +234,17 @@ def typo_tolerant(term: Term) -> bool:
     return not term.cjk and len(term.raw) >= 5 and term.raw.isalpha()
 
 
-def _needs_fuzzy(term: Term, published: QuerySet[Product]) -> bool:
-    """Fuzzy only for a word nothing in the catalogue contains exactly: "kacng" yes, "udang" never
-    (else it would also find "sedang"). One indexed EXISTS per such word."""
+def _needs_fuzzy(term: Term) -> bool:
+    """Fuzzy only for a word the catalogue's vocabulary lacks: "kacng" yes, "udang" never (else it
+    would also find "sedang"). One primary-key look-up in ``SearchWord``; asking the products
+    instead made the planner scan the whole table for a typo (nothing matches, LIMIT 1 never stops
+    early) or build the full index bitmap for a common word."""
     if not (_postgres() and typo_tolerant(term)):
         return False
-    return not published.filter(_fts(list(term.forms))).exists()
+    return not SearchWord.objects.filter(word__in={term.raw, *term.forms}).exists()
 
 
-def _matched(term: Term, published: QuerySet[Product]) -> Term:
+def _matched(term: Term) -> Term:
     """The term as searched: corrected when it is a typo. Cached per word when caching is on."""
     seconds = cache_seconds()
     key = f"catalog:term:v1:{term.raw}"
@@ -250,7 +252,7 @@ def _matched(term: Term, published: QuerySet[Product]) -> Term:
         forms = cache.get(key)
         if forms is not None:
             return Term(raw=term.raw, forms=tuple(forms))
-    matched = corrected(term) if _needs_fuzzy(term, published) else term
+    matched = corrected(term) if _needs_fuzzy(term) else term
     if seconds and len(key) < 200:
         cache.set(key, list(matched.forms), seconds)
     return matched
@@ -546,8 +548,7 @@ def search(
         return Page(items=[], terms=[])
     filtered = qs
     if terms:
-        published = Product.objects.filter(is_published=True)
-        matched = [_matched(term, published) for term in terms]
+        matched = [_matched(term) for term in terms]
         conditions = [_term_condition(term) for term in matched]
         any_match = _any_term(matched)
         score = sum(
