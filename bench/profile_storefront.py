@@ -27,7 +27,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/lumbung_bench_catalog_10k")
-    parser.add_argument("--page", default="product", choices=["product", "category", "search_typo", "regency"])
+    parser.add_argument(
+        "--page", default="product", choices=["product", "category", "search_typo", "regency"]
+    )
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--profile", type=int, default=0, help="print this many top functions")
     args = parser.parse_args()
