@@ -122,6 +122,18 @@ def run_sandbox(config: SandboxConfig, *, out=sys.stdout) -> None:
         server.server_close()
 
 
+def wait_for(predicate, *, seconds: float = 30.0):
+    """Poll until ``predicate()`` is truthy and return its value: a sandbox's callbacks arrive on
+    their own schedule. Bounded, so a broken callback fails the test instead of hanging it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return predicate()
+
+
 class SandboxProcess:
     """Run ``lumbung sandbox <name>`` as a real subprocess (tests and demos); a context manager.
 

@@ -19,7 +19,6 @@ Nothing patches an adapter or the HTTP client: each sandbox is reached only thro
 from __future__ import annotations
 
 import re
-import time
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
@@ -32,7 +31,7 @@ from django.test import Client
 from lumbung.accounts.tests.factories import UserFactory
 from lumbung.catalog.tests import factories as catalog
 from lumbung.core.money import Money, format_money
-from lumbung.core.sandbox import SandboxProcess
+from lumbung.core.sandbox import SandboxProcess, wait_for
 from lumbung.ledger.models import LedgerAccount
 from lumbung.ledger.verify import ledger_verify
 from lumbung.logistics import conf as logistics_conf
@@ -104,16 +103,6 @@ def _click(page, selector: str) -> None:
     """Press a button or follow a link, and wait for the page the server answers with."""
     with page.expect_navigation():
         page.locator(selector).first.click()
-
-
-def _wait_for(predicate, *, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 def _percent(amount: Decimal, rate: Decimal) -> Decimal:
@@ -189,8 +178,8 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
     assert intent.va_number and intent.va_number in phone.locator("main").inner_text()
     answer = requests.post(f"{gateway}/_sandbox/pay", json={"order_id": intent.public_id}, timeout=30).json()
     assert 200 in answer["callbackStatuses"], answer
-    assert _wait_for(lambda: PaymentIntent.objects.get(pk=intent.pk).status == Status.PAID)
-    assert _wait_for(lambda: Order.objects.get(pk=order.pk).status == "paid")
+    assert wait_for(lambda: PaymentIntent.objects.get(pk=intent.pk).status == Status.PAID)
+    assert wait_for(lambda: Order.objects.get(pk=order.pk).status == "paid")
 
     # 2. Wang brings the jars to Bainiu's counter; the agent finds the order, weighs, checks, accepts.
     desk = new_page(locale="en-US")

@@ -4,14 +4,13 @@ patches the adapter or the HTTP client. The adapter finds the sandbox only throu
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
 import requests
 
 from lumbung.core.money import Money
-from lumbung.core.sandbox import SandboxProcess
+from lumbung.core.sandbox import SandboxProcess, wait_for
 from lumbung.logistics import biteship, conf
 from lumbung.logistics.models import Parcel, ParcelEvent, Shipment, TrackingEvent
 from lumbung.logistics.services import (
@@ -28,17 +27,6 @@ from lumbung.regions.tests.factories import village
 from .factories import CarrierFactory, courier_of
 
 WEBHOOK = "/logistics/biteship/webhook"
-
-
-def wait_for(predicate, *, seconds: float = 30.0):
-    """Poll until ``predicate()`` is truthy; bounded, so a broken callback fails instead of hanging."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 class Sandbox:

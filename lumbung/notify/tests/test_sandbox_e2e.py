@@ -3,8 +3,6 @@ the HTTP client. The adapter finds the sandbox only through ``LUMBUNG_SMS_BASE_U
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 from django.conf import settings as django_settings
@@ -13,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from lumbung.core import events
-from lumbung.core.sandbox import SandboxProcess
+from lumbung.core.sandbox import SandboxProcess, wait_for
 from lumbung.notify.delivery import message_deliver
 from lumbung.notify.models import InboundMessage, OutboxMessage, Status
 from lumbung.notify.services import SMS_RECEIVED, message_queue
@@ -21,17 +19,6 @@ from lumbung.notify.services import SMS_RECEIVED, message_queue
 from .conftest import SandboxClient
 
 PHONE = "+6285712345678"
-
-
-def wait_for(predicate, *, seconds: float = 30.0):
-    """Poll until ``predicate()`` is truthy; bounded, so a broken callback fails instead of hanging."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.mark.django_db

@@ -15,7 +15,6 @@ Nothing patches the Midtrans adapter or the HTTP client.
 from __future__ import annotations
 
 import re
-import time
 from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
@@ -26,7 +25,7 @@ from django.core.management import call_command
 from lumbung.accounts.tests.factories import UserFactory
 from lumbung.catalog.tests import factories as catalog
 from lumbung.core.money import Money, format_money
-from lumbung.core.sandbox import SandboxProcess
+from lumbung.core.sandbox import SandboxProcess, wait_for
 from lumbung.ledger.models import LedgerAccount
 from lumbung.ledger.verify import ledger_verify
 from lumbung.notify.models import OutboxMessage
@@ -83,16 +82,6 @@ def _submit(page, selector: str) -> None:
 
 def _messages(page) -> str:
     return page.locator("ul.messages").inner_text() if page.locator("ul.messages").count() else ""
-
-
-def _wait_for(predicate, *, seconds: float = 20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 def _percent(amount: Decimal, rate: Decimal) -> Decimal:
@@ -178,8 +167,8 @@ def test_a_buyer_pays_two_shops_by_va_and_each_seller_is_paid_what_is_left_after
     # The bank pays: the sandbox settles and fires the signed notification at the live server.
     answer = requests.post(f"{gateway}/_sandbox/pay", json={"order_id": intent_id}, timeout=30).json()
     assert 200 in answer["callbackStatuses"], answer
-    assert _wait_for(lambda: PaymentIntent.objects.get(pk=intent.pk).status == Status.PAID)
-    assert _wait_for(lambda: not Order.objects.filter(buyer=buyer).exclude(status=OrderStatus.PAID).exists())
+    assert wait_for(lambda: PaymentIntent.objects.get(pk=intent.pk).status == Status.PAID)
+    assert wait_for(lambda: not Order.objects.filter(buyer=buyer).exclude(status=OrderStatus.PAID).exists())
     phone.goto(f"{base}/payments/{intent_id}/")
     assert "Paid on" in phone.locator("main").inner_text()
     phone.goto(base + "/orders/")

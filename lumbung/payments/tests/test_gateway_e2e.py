@@ -5,29 +5,17 @@ X-Override-Notification header our charge sends."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 
 from lumbung.core import events
-from lumbung.core.sandbox import SandboxProcess
+from lumbung.core.sandbox import SandboxProcess, wait_for
 from lumbung.ledger.models import JournalEntry
 from lumbung.payments import services
 from lumbung.payments.accounts import GATEWAY_CLEARING, escrow_order
 from lumbung.payments.models import Method, PaymentIntent, Status, WebhookEvent
 
 from .conftest import SERVER_KEY, GatewayClient, assert_ledger_balanced, balance
-
-
-def wait_for(predicate, *, seconds: float = 30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.fixture
