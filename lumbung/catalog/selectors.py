@@ -10,7 +10,8 @@ from lumbung.regions.models import Area
 
 from .errors import ProductNotFound, ShopNotFound
 from .models import Category, Photo, Product, Shop, StockMovement, Variant
-from .query import Page, SearchParams, all_categories, product_by_public_id, search
+from .query import Page, SearchParams, all_categories, search
+from .rows import product_by_public_id
 
 __all__ = [
     "Page",

@@ -72,7 +72,7 @@ def category_options(categories, selected: str = ""):
 @register.simple_tag
 def product_cards(products):
     """A listing's cards: first photo, name linked to the product, lowest price ("from" when there
-    are several variants), shop and village. ``products`` come from ``query.product_cards``
+    are several variants), shop and village. ``products`` come from ``rows.product_cards``
     (``variant_count`` set, photos loaded)."""
     placeholder = "0" * 16  # public ids are 16 letters and digits: one reverse, then substitution
     link = reverse("catalog:product", args=[placeholder])
