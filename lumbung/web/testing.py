@@ -148,3 +148,22 @@ def write_catalog(locale_dir: Path, lang: str, strings: dict[str, str]) -> Path:
     with (target / "django.mo").open("wb") as fh:
         write_mo(fh, catalog)
     return target / "django.mo"
+
+
+def browser_login(page, live_server, user) -> None:
+    """Log a Playwright page in as ``user``: a session made by Django's test client, handed to the
+    page's browser context as its cookie (the one-time-code login has its own browser test)."""
+    from django.conf import settings
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -9,31 +9,15 @@ parcel is made.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from lumbung.centers.models import AssistedAct, DropOff
 from lumbung.logistics.models import Parcel
 from lumbung.orders.models import Order
+from lumbung.web.testing import browser_login
 
 from .counter_world import world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _submit(page, selector: str) -> None:
@@ -45,7 +29,7 @@ def test_assisted_order_paid_in_cash_then_dropped_off_by_the_seller(live_server,
     w = world()
     base = live_server.url
     agent = new_page(javascript=False, locale="en-US")
-    _login(agent, live_server, w.buyer_agent)
+    browser_login(agent, live_server, w.buyer_agent)
 
     # The counter console opens from the home page's link.
     agent.goto(f"{base}/centres/console/")
@@ -86,7 +70,7 @@ def test_assisted_order_paid_in_cash_then_dropped_off_by_the_seller(live_server,
 
     # The seller brings the goods to their own centre; its agent takes them in.
     seller_desk = new_page(javascript=False, locale="en-US")
-    _login(seller_desk, live_server, w.seller_agent)
+    browser_login(seller_desk, live_server, w.seller_agent)
     seller_desk.goto(f"{base}/centres/{w.seller_centre.public_id}/intake/")
     seller_desk.fill("input[name=q]", order.code)
     _submit(seller_desk, "form[method=get] button")

@@ -24,9 +24,7 @@ from io import StringIO
 
 import pytest
 import requests
-from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.test import Client
 
 from lumbung.accounts.tests.factories import UserFactory
 from lumbung.catalog.tests import factories as catalog
@@ -43,6 +41,7 @@ from lumbung.orders.models import Order
 from lumbung.orders.tests.factories import cny_rate
 from lumbung.payments.models import PaymentIntent, Status
 from lumbung.regions.tests.factories import china_county
+from lumbung.web.testing import browser_login
 
 from .factories import agent_of, centre
 
@@ -84,19 +83,6 @@ def courier_sandbox(live_server, settings):
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def _login(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _click(page, selector: str) -> None:
@@ -155,7 +141,7 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
 
     # 1. Chen Li orders two jars for pickup at Xihu and pays the rupiah amount by BCA VA.
     phone = new_page(locale="en-US")
-    _login(phone, live_server, chen)
+    browser_login(phone, live_server, chen)
     phone.goto(f"{base}/p/{nuts.public_id}/")
     phone.select_option("form.buy select[name=variant]", jar.public_id)
     phone.fill("form.buy input[name=quantity]", "2")
@@ -183,7 +169,7 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
 
     # 2. Wang brings the jars to Bainiu's counter; the agent finds the order, weighs, checks, accepts.
     desk = new_page(locale="en-US")
-    _login(desk, live_server, bainiu_agent)
+    browser_login(desk, live_server, bainiu_agent)
     desk.goto(f"{base}/centres/console/")
     desk.fill("#scan", order.code)
     _click(desk, "button[formaction$='/intake/']")
@@ -218,7 +204,7 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
     assert parcel.status == "batched" and parcel.batch.status == "closed"
 
     van = new_page(locale="en-US")
-    _login(van, live_server, courier)
+    browser_login(van, live_server, courier)
     van.goto(f"{base}/logistics/courier/")
     _click(van, f"a[href='/logistics/batches/{parcel.batch.public_id}/handover']")
     assert parcel.code in van.locator("main").inner_text()
@@ -266,7 +252,7 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
 
     # 5. Xihu's agent scans it in: on the shelf, and Chen Li gets her pickup code.
     pickup = new_page(locale="en-US")
-    _login(pickup, live_server, xihu_agent)
+    browser_login(pickup, live_server, xihu_agent)
     pickup.goto(f"{base}/centres/{xihu.public_id}/counter/")
     _click(pickup, f"#incoming + ul a:text-is('{parcel.code}')")
     _click(pickup, "button[value=arrive]")
@@ -294,7 +280,7 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
     earned = goods - fee - commission
     assert (order.released_seller, order.released_fee, order.released_commission) == (earned, fee, commission)
     seller_page = new_page(locale="en-US")
-    _login(seller_page, live_server, wang)
+    browser_login(seller_page, live_server, wang)
     seller_page.goto(f"{base}/ledger/")
     _click(seller_page, f"main a[href='/ledger/{seller_payable_code(shop.organisation.public_id)}/']")
     statement = seller_page.locator("main").inner_text()

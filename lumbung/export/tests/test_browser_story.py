@@ -11,27 +11,17 @@ from decimal import Decimal
 
 import pytest
 import segno
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from lumbung.export.models import Contract, Delivery, ExportLot, Pool, ProducerPayout, Quote, Rfq
 from lumbung.payments.services.fx import fx_rate_enter
+from lumbung.web.testing import browser_login
 
 from .factories import buyer, exporter, facilitator, inspector, member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def api(user):
@@ -72,7 +62,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     page = new_page(locale="en-US")
 
     # 1. The buyer posts the RFQ.
-    login(page, live_server, hk)
+    browser_login(page, live_server, hk)
     page.goto(live_server.url + "/export/rfqs/new/")
     page.fill("input[name=buyer_company]", "Harbour Wellness Trading Ltd")
     page.fill("input[name=product]", "Moringa leaf powder")
@@ -91,9 +81,9 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     assert rfq.invites.count() == 2
 
     # 2. Two BUMDes quote through the page.
-    login(page, live_server, oebelo_manager)
+    browser_login(page, live_server, oebelo_manager)
     quote_through_page(page, live_server, rfq, "5900")
-    login(page, live_server, sabu_manager)
+    browser_login(page, live_server, sabu_manager)
     quote_through_page(page, live_server, rfq, "6300")
     assert Quote.objects.count() == 2
     quotes = page.locator("table").first  # the quotes; the quote form's price tiers follow
@@ -102,7 +92,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     winner = Quote.objects.get(exporter=oebelo)
 
     # 3. The buyer compares side by side and accepts Oebelo's quote.
-    login(page, live_server, hk)
+    browser_login(page, live_server, hk)
     page.goto(f"{live_server.url}/export/rfqs/{rfq.public_id}/")
     assert page.locator("table tbody tr").count() == 2
     page.locator(f"form[action$='/quotes/{winner.public_id}/accept/'] button").click()
@@ -112,12 +102,12 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     assert "Phytosanitary certificate" in page.content() or "phytosanitary certificate" in page.content()
 
     # 4. The facilitator records the deposit; the BUMDes opens the pool.
-    login(page, live_server, desk)
+    browser_login(page, live_server, desk)
     page.goto(f"{live_server.url}/export/contracts/{contract.public_id}/")
     page.fill("form[action$='/do/deposit/'] input[name=bank_reference]", "TT-HK-0001")
     page.locator("form[action$='/do/deposit/'] button").click()
     page.wait_for_load_state()
-    login(page, live_server, oebelo_manager)
+    browser_login(page, live_server, oebelo_manager)
     page.goto(f"{live_server.url}/export/contracts/{contract.public_id}/")
     page.fill("input[name=price_A]", "45000")
     page.fill("input[name=price_EXPORT_PREMIUM]", "52000")
@@ -128,7 +118,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     # 5. 40 producers pledge 50 kg each: 3 through the page, 37 through the API.
     producers = [member(oebelo.organisation, name=f"Petani{i} Oebelo") for i in range(40)]
     for producer in producers[:3]:
-        login(page, live_server, producer)
+        browser_login(page, live_server, producer)
         page.goto(f"{live_server.url}/export/pools/{pool.public_id}/")
         page.fill("input[name=p-quantity_kg]", "50")
         page.locator("main form button", has_text="Pledge").click()
@@ -147,7 +137,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
 
     # 6. Deliveries weighed in: 3 through the page, 37 through the API.
     harvested = str(timezone.localdate() - timedelta(days=6))
-    login(page, live_server, oebelo_manager)
+    browser_login(page, live_server, oebelo_manager)
     for producer in producers[:3]:
         page.goto(f"{live_server.url}/export/pools/{pool.public_id}/")
         page.select_option("select[name=w-producer]", producer.public_id)
@@ -180,7 +170,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     assert lot.components.count() == 40
 
     # 8. The inspector passes the lot.
-    login(page, live_server, checker)
+    browser_login(page, live_server, checker)
     page.goto(f"{live_server.url}/export/lots/{lot.public_id}/inspect/")
     page.check("input[name=passed]")
     page.fill("input[name=samples]", "8")
@@ -193,7 +183,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     assert lot.status == "passed"
 
     # 9. Shipping is blocked until the phytosanitary certificate, insurance and PEB are in.
-    login(page, live_server, oebelo_manager)
+    browser_login(page, live_server, oebelo_manager)
     page.goto(f"{live_server.url}/export/contracts/{contract.public_id}/")
     page.fill("input[name=s-transport_document]", "BL-KUP-7781")
     page.locator("main form button", has_text="Ship").click()
@@ -219,12 +209,12 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
     assert contract.status == "shipped"
 
     # 10. Arrival, balance, release at a recorded rate, payout.
-    login(page, live_server, hk)
+    browser_login(page, live_server, hk)
     page.goto(f"{live_server.url}/export/contracts/{contract.public_id}/")
     page.locator("form[action$='/do/arrived/'] button").click()
     page.wait_for_load_state()
     fx_rate_enter(base="USD", quote="IDR", rate=Decimal("16250"), source="BI JISDOR", actor=desk)
-    login(page, live_server, desk)
+    browser_login(page, live_server, desk)
     page.goto(f"{live_server.url}/export/contracts/{contract.public_id}/")
     page.fill("form[action$='/do/balance/'] input[name=bank_reference]", "TT-HK-0002")
     page.locator("form[action$='/do/balance/'] button").click()
@@ -244,7 +234,7 @@ def test_the_moringa_story(live_server, new_page, tmp_path):
         rows = api(producer).get("/api/export/me/payouts").json()
         assert [row["amount"] for row in rows] == ["2250000.00"]  # 50 kg × Rp45,000
     for producer in producers[:3]:
-        login(page, live_server, producer)
+        browser_login(page, live_server, producer)
         page.goto(live_server.url + "/export/producer/")
         assert "2,250,000" in page.content() or "2.250.000" in page.content()
 
