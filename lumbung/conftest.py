@@ -6,6 +6,11 @@ Browser (tests marked ``@pytest.mark.browser``; they need Debian's Chromium at /
   people at once, or a phone with JavaScript off. ``page`` and ``page_nojs`` are the two usual ones.
   Use with pytest-django's ``live_server``: ``page.goto(live_server.url + "/")``.
 
+Providers:
+- ``midtrans_sandbox``: ``lumbung sandbox gateway`` as a real process, the adapter pointed at it and
+  its notifications at the live server; yields the sandbox's base URL (``/_sandbox/pay`` plays the
+  bank).
+
 Languages:
 - ``extra_translations({"id": {"Please log in first.": "Silakan masuk dulu."}})`` installs a catalog
   built for the test (ahead of the real ones) so a test can prove a page or error follows the
@@ -134,3 +139,17 @@ def _reference_data_reseed() -> None:
     for module, function, app_label, model in REFERENCE_SEEDS:
         if not apps.get_model(app_label, model).objects.exists():
             getattr(import_module(module), function)(apps, connection.schema_editor())
+
+
+MIDTRANS_TEST_KEY = "SB-Mid-server-lumbung-tests"
+
+
+@pytest.fixture
+def midtrans_sandbox(live_server, settings):
+    from lumbung.core.sandbox import SandboxProcess
+
+    with SandboxProcess("gateway", "--api-key", MIDTRANS_TEST_KEY) as process:
+        settings.LUMBUNG_MIDTRANS_BASE_URL = process.url
+        settings.LUMBUNG_MIDTRANS_SERVER_KEY = MIDTRANS_TEST_KEY
+        settings.LUMBUNG_MIDTRANS_NOTIFICATION_URL = f"{live_server.url}/payments/midtrans/notification"
+        yield process.url

@@ -47,21 +47,12 @@ from .factories import agent_of, centre
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-GATEWAY_KEY = "SB-Mid-server-rural-taobao"
 RATE = Decimal("2250.5")  # CNY → IDR, entered by staff before checkout
 # The default fee rule the centres conftest seeds: 5 % platform fee, 3 % centre commission.
 FEE, COMMISSION = Decimal("0.05"), Decimal("0.03")
 
 
 # --- providers as processes ----------------------------------------------------------------------
-@pytest.fixture
-def gateway(live_server, settings):
-    """The Midtrans sandbox: charges VAs and notifies the live server when the bank pays."""
-    with SandboxProcess("gateway", "--api-key", GATEWAY_KEY) as process:
-        settings.LUMBUNG_MIDTRANS_BASE_URL = process.url
-        settings.LUMBUNG_MIDTRANS_SERVER_KEY = GATEWAY_KEY
-        settings.LUMBUNG_MIDTRANS_NOTIFICATION_URL = f"{live_server.url}/payments/midtrans/notification"
-        yield process.url
 
 
 @pytest.fixture
@@ -110,7 +101,7 @@ def _status(parcel: Parcel) -> str:
 
 # --- the loop ------------------------------------------------------------------------------------
 def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_everyone_is_paid(
-    live_server, gateway, courier_sandbox, new_page
+    live_server, midtrans_sandbox, courier_sandbox, new_page
 ):
     base = live_server.url
     cny_rate(str(RATE))
@@ -162,7 +153,9 @@ def test_a_bainiu_order_travels_from_the_village_counter_to_a_pickup_centre_and_
     _click(phone, f"main a[href='/payments/{order.payment_intent}/']")
     intent = PaymentIntent.objects.get(public_id=order.payment_intent)
     assert intent.va_number and intent.va_number in phone.locator("main").inner_text()
-    answer = requests.post(f"{gateway}/_sandbox/pay", json={"order_id": intent.public_id}, timeout=30).json()
+    answer = requests.post(
+        f"{midtrans_sandbox}/_sandbox/pay", json={"order_id": intent.public_id}, timeout=30
+    ).json()
     assert 200 in answer["callbackStatuses"], answer
     assert wait_for(lambda: PaymentIntent.objects.get(pk=intent.pk).status == Status.PAID)
     assert wait_for(lambda: Order.objects.get(pk=order.pk).status == "paid")

@@ -25,7 +25,7 @@ from django.core.management import call_command
 from lumbung.accounts.tests.factories import UserFactory
 from lumbung.catalog.tests import factories as catalog
 from lumbung.core.money import Money, format_money
-from lumbung.core.sandbox import SandboxProcess, wait_for
+from lumbung.core.sandbox import wait_for
 from lumbung.ledger.models import LedgerAccount
 from lumbung.ledger.verify import ledger_verify
 from lumbung.notify.models import OutboxMessage
@@ -39,19 +39,8 @@ from . import factories as f
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SERVER_KEY = "SB-Mid-server-orders-journey"
 # The default fee rule the orders conftest seeds (as migration 0003 does): 5 % fee, 3 % commission.
 FEE, COMMISSION = Decimal("0.05"), Decimal("0.03")
-
-
-@pytest.fixture
-def gateway(live_server, settings):
-    """The Midtrans sandbox as a real subprocess; it notifies the live server's webhook."""
-    with SandboxProcess("gateway", "--api-key", SERVER_KEY) as process:
-        settings.LUMBUNG_MIDTRANS_BASE_URL = process.url
-        settings.LUMBUNG_MIDTRANS_SERVER_KEY = SERVER_KEY
-        settings.LUMBUNG_MIDTRANS_NOTIFICATION_URL = f"{live_server.url}/payments/midtrans/notification"
-        yield process.url
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -95,7 +84,7 @@ def _balance(code: str) -> Decimal:
 
 # --- the journey ---------------------------------------------------------------------------------
 def test_a_buyer_pays_two_shops_by_va_and_each_seller_is_paid_what_is_left_after_fee_and_commission(
-    live_server, gateway, new_page
+    live_server, midtrans_sandbox, new_page
 ):
     base = live_server.url
     home = make_village(province="35", province_name="Jawa Timur", name="Desa Wonorejo")
@@ -165,7 +154,9 @@ def test_a_buyer_pays_two_shops_by_va_and_each_seller_is_paid_what_is_left_after
     assert intent.amount == sum(o.total for o in orders)
 
     # The bank pays: the sandbox settles and fires the signed notification at the live server.
-    answer = requests.post(f"{gateway}/_sandbox/pay", json={"order_id": intent_id}, timeout=30).json()
+    answer = requests.post(
+        f"{midtrans_sandbox}/_sandbox/pay", json={"order_id": intent_id}, timeout=30
+    ).json()
     assert 200 in answer["callbackStatuses"], answer
     assert wait_for(lambda: PaymentIntent.objects.get(pk=intent.pk).status == Status.PAID)
     assert wait_for(lambda: not Order.objects.filter(buyer=buyer).exclude(status=OrderStatus.PAID).exists())
